@@ -1,0 +1,16 @@
+#!/usr/bin/env node
+// Thin launcher: the CLI is compiled to dist/ by `npm run build`.
+import('../dist/cli/main.js')
+  .then((m) => m.main(process.argv.slice(2)))
+  .then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err) => {
+      // Last resort only: main() maps every known failure to a message and an exit code itself.
+      process.stderr.write(
+        `kyso: ${err && err.code ? err.code : 'INTERNAL'}: ${err && err.message ? err.message : err}\n`,
+      );
+      process.exitCode = 70;
+    },
+  );

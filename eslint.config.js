@@ -1,0 +1,97 @@
+// Lint, including the layer rule of architecture.md: which part of the code may import which.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+/** Forbid imports matching `groups` from files under `files`. */
+function layer(files, groups, message) {
+  return {
+    files,
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: groups, message }] }],
+    },
+  };
+}
+
+const uiFrameworks = ['electron', 'electron/*', 'react', 'react-dom', 'react/*', 'react-dom/*'];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'samples/**', '.tmp/**', 'out/**', 'bench/results/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly' } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  // shared: plain types and data, usable by the renderer: no Node, no DOM framework, no engine.
+  layer(
+    ['src/shared/**'],
+    ['node:*', '**/signing/**', '**/main/**', '**/cli/**', ...uiFrameworks],
+    'src/shared is imported by every side: keep it free of Node, Electron, React and the engine.',
+  ),
+  // the engine: plain Node, no Electron or React, never the CLI or the app.
+  layer(
+    ['src/signing/**'],
+    [...uiFrameworks, '**/cli/**', '**/main/**', '**/renderer/**', '**/preload/**'],
+    'The engine (src/signing) is a plain Node library: it must not import Electron, React, the CLI or the app.',
+  ),
+  // pdf and cms do not know each other; sign/ and verify/ orchestrate them.
+  layer(
+    ['src/signing/pdf/**'],
+    [
+      ...uiFrameworks,
+      '**/cms/**',
+      '**/pkcs11/**',
+      '**/sign/**',
+      '**/verify/**',
+      '**/batch/**',
+      '**/appearance/**',
+      '**/cli/**',
+    ],
+    'src/signing/pdf knows PDF only: signatures, CMS and tokens are orchestrated in src/signing/sign.',
+  ),
+  layer(
+    ['src/signing/cms/**'],
+    [
+      ...uiFrameworks,
+      '**/pdf/**',
+      '**/pkcs11/**',
+      '**/sign/**',
+      '**/verify/**',
+      '**/batch/**',
+      '**/appearance/**',
+      '**/cli/**',
+    ],
+    'src/signing/cms knows CMS only: PDF and tokens are orchestrated in src/signing/sign.',
+  ),
+  layer(
+    ['src/signing/pkcs11/**'],
+    [
+      ...uiFrameworks,
+      '**/pdf/**',
+      '**/sign/**',
+      '**/verify/**',
+      '**/batch/**',
+      '**/appearance/**',
+      '**/cli/**',
+    ],
+    'src/signing/pkcs11 implements the signer seam and knows nothing of PDF.',
+  ),
+  // the CLI and the app reach the engine only through its public entry.
+  layer(
+    ['src/cli/**', 'src/main/**'],
+    ['**/signing/*/**', ...['react', 'react-dom']],
+    'Import the engine through its public entry (src/signing/index.ts), not its internals.',
+  ),
+  layer(
+    ['src/renderer/**'],
+    ['node:*', 'electron', '**/signing/**', '**/main/**', '**/cli/**'],
+    'The renderer talks to the engine only through the preload bridge.',
+  ),
+  {
+    files: ['src/signing/**', 'src/shared/**'],
+    rules: { 'no-console': 'error' },
+  },
+);

@@ -1,0 +1,110 @@
+// Every failure a user can cause has a stable string code here; the UI, the CLI and the IPC layer
+// translate codes (messages.ts), never messages. Shared by engine and app: no node:, no DOM.
+
+export const ERROR_CODES = [
+  // usage and input
+  'USAGE',
+  'INPUT_NOT_FOUND',
+  'INPUT_UNREADABLE',
+  'OUTPUT_SAME_AS_INPUT',
+  'OUTPUT_EXISTS',
+  'OUTPUT_NOT_WRITABLE',
+  'DISK_FULL',
+  'CANCELLED',
+  'SETTINGS_INVALID',
+  'PIN_NOT_PROVIDED',
+  // PKCS#11 modules and tokens
+  'PKCS11_MODULE_NOT_FOUND',
+  'PKCS11_MODULE_NOT_LOADABLE',
+  'PKCS11_MODULE_CRASHED',
+  'PKCS11_NO_MODULE',
+  'PKCS11_TOKEN_NOT_PRESENT',
+  'PKCS11_TOKEN_NOT_FOUND',
+  'PKCS11_TOKEN_AMBIGUOUS',
+  'PKCS11_DEVICE_REMOVED',
+  'PKCS11_DEVICE_ERROR',
+  'PKCS11_PIN_INCORRECT',
+  'PKCS11_PIN_LOCKED',
+  'PKCS11_PIN_LEN_RANGE',
+  'PKCS11_PIN_EXPIRED',
+  'PKCS11_PIN_FINAL_TRY',
+  'PKCS11_KEY_NOT_FOUND',
+  'PKCS11_KEY_AMBIGUOUS',
+  'PKCS11_MECHANISM_NOT_SUPPORTED',
+  'PKCS11_NOT_LOGGED_IN',
+  'PKCS11_SESSION_CLOSED',
+  'PKCS11_GENERAL_ERROR',
+  // identities other than tokens
+  'P12_NOT_FOUND',
+  'P12_PASSWORD_INCORRECT',
+  'P12_INVALID',
+  // certificates
+  'CERT_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_NO_SIGNING_USAGE',
+  'CERT_REVOKED',
+  'CERT_INVALID',
+  'KEY_UNSUPPORTED',
+  // PDF input
+  'PDF_EMPTY',
+  'PDF_NOT_PDF',
+  'PDF_TRUNCATED',
+  'PDF_XREF_BROKEN',
+  'PDF_HYBRID_XREF',
+  'PDF_ENCRYPTED',
+  'PDF_MALFORMED',
+  'PDF_TOO_LARGE',
+  'PDF_CERTIFIED_NO_CHANGES',
+  'PDF_FIELD_NOT_FOUND',
+  'PDF_FIELD_ALREADY_SIGNED',
+  'PDF_PAGE_OUT_OF_RANGE',
+  'PDF_REPAIR_SIGNED',
+  // signing
+  'SIGNATURE_TOO_LARGE',
+  'TSA_UNREACHABLE',
+  'TSA_TIMEOUT',
+  'TSA_BAD_RESPONSE',
+  'TSA_REJECTED',
+  // appearance
+  'IMAGE_NOT_FOUND',
+  'IMAGE_UNSUPPORTED',
+  'RECT_OUTSIDE_PAGE',
+  'ANCHOR_NOT_FOUND',
+  'FONT_NO_VIETNAMESE',
+  // anything we did not foresee: a bug, reported without a stack trace to the user
+  'INTERNAL',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
+}
+
+/** Extra facts a message can show (never secrets): a date, a path, remaining tries. */
+export type ErrorDetails = Readonly<Record<string, string | number | boolean | undefined>>;
+
+/**
+ * The one error class of the engine. `code` is stable; `details` feed the translated message;
+ * `cause` keeps the original error for logs (it must never hold a PIN).
+ */
+export class KysoError extends Error {
+  readonly code: ErrorCode;
+  readonly details: ErrorDetails;
+
+  constructor(code: ErrorCode, message: string, options: { details?: ErrorDetails; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'KysoError';
+    this.code = code;
+    this.details = options.details ?? {};
+  }
+}
+
+export function isKysoError(value: unknown): value is KysoError {
+  return value instanceof KysoError;
+}
+
+/** For exhaustive switches: the compiler proves the default is unreachable. */
+export function missingCase(value: never): never {
+  throw new KysoError('INTERNAL', `unhandled case: ${String(value)}`);
+}
