@@ -65,6 +65,7 @@ export const ERROR_CODES = [
   'TSA_TIMEOUT',
   'TSA_BAD_RESPONSE',
   'TSA_REJECTED',
+  'TSA_AUTH_FAILED',
   // appearance
   'IMAGE_NOT_FOUND',
   'IMAGE_UNSUPPORTED',

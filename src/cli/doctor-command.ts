@@ -1,0 +1,48 @@
+// `kyso doctor`: the diagnostic report for IT staff, printed and written to a file they can share.
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { diagnose, kysoHome, type DiagnosticReport } from '../signing/index.js';
+import type { Lang } from '../shared/messages.js';
+import { EXIT } from './cli-io.js';
+import { MODULE_OPTIONS, parseCommandArgs } from './command-args.js';
+import { formatInventory } from './inventory-text.js';
+
+function formatReport(r: DiagnosticReport, lang: Lang): string {
+  const t = (vi: string, en: string): string => (lang === 'vi' ? vi : en);
+  const lines = [
+    `Kyso doctor — ${r.generatedAt}`,
+    `${t('Hệ điều hành', 'OS')}: ${r.system.os} ${r.system.release} (${r.system.arch}), Node ${r.system.node}`,
+    `${t('Thư mục dữ liệu', 'Data folder')}: ${r.system.kysoHome}`,
+    `${t('Danh mục thư viện token', 'Token library catalogue')}: ${t('đã tìm', 'searched')} ${r.catalogueSearched} ${t('vị trí', 'paths')}, ${t('thấy', 'found')} ${r.catalogue.length}`,
+    ...r.catalogue.map(
+      (c) =>
+        `  ${c.vendor} (${c.token}): ${c.probe.path} → ${c.probe.outcome}${c.probe.detail ? ` (${c.probe.detail})` : ''}`,
+    ),
+    '',
+    formatInventory(r.modules, lang).trimEnd(),
+    '',
+    `${t('Cảnh báo', 'Warnings')}: ${r.warnings.length === 0 ? t('không có', 'none') : ''}`,
+    ...r.warnings.map((w) => `  - [${w.kind}] ${w.message}`),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+export async function doctorCommand(argv: string[], lang: Lang): Promise<number> {
+  const { values } = parseCommandArgs(argv, {
+    ...MODULE_OPTIONS,
+    json: { type: 'boolean' },
+    out: { type: 'string' },
+  });
+  const report = await diagnose(values.module ? { modules: values.module } : {});
+  const text = values.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report, lang);
+  const stamp = report.generatedAt.replace(/[-:]/g, '').replace(/\..*$/, '');
+  const out =
+    values.out ?? path.join(kysoHome(), 'reports', `kyso-doctor-${stamp}.${values.json ? 'json' : 'txt'}`);
+  await mkdir(path.dirname(path.resolve(out)), { recursive: true });
+  const tmp = `${out}.${process.pid}.tmp`;
+  await writeFile(tmp, text, { mode: 0o644 });
+  await rename(tmp, out);
+  process.stdout.write(text);
+  process.stderr.write(`${lang === 'vi' ? 'Đã ghi báo cáo' : 'Report written to'}: ${out}\n`);
+  return EXIT.OK;
+}

@@ -1,0 +1,54 @@
+// `kyso`: the command line over the engine. Each command parses its own options; failures become
+// one line on standard error with a stable code and a non-zero exit code.
+import { errorLine, EXIT, exitCodeFor, langFrom, usageError } from './cli-io.js';
+import { tokensCommand } from './tokens-command.js';
+import { doctorCommand } from './doctor-command.js';
+import type { Lang } from '../shared/messages.js';
+
+const HELP = `kyso — ký số văn bản PDF bằng USB token (PAdES) / sign PDFs with USB tokens
+
+Usage:
+  kyso tokens [--module PATH]... [--json] [--lang vi|en] [--pin-stdin | --pin-env NAME]
+  kyso doctor [--module PATH]... [--json] [--out FILE] [--lang vi|en]
+  kyso --help | --version
+
+Environment:
+  KYSO_HOME            data folder (settings, demo identity, reports)
+  KYSO_PKCS11_MODULE   PKCS#11 library path(s), separated by '${process.platform === 'win32' ? ';' : ':'}'
+  KYSO_LANG            vi (default) or en
+`;
+
+export type Command = (argv: string[], lang: Lang) => Promise<number>;
+
+const COMMANDS: Readonly<Record<string, Command>> = {
+  tokens: tokensCommand,
+  doctor: doctorCommand,
+};
+
+function peekLang(argv: readonly string[]): string | undefined {
+  const i = argv.indexOf('--lang');
+  if (i >= 0) return argv[i + 1];
+  return argv.find((a) => a.startsWith('--lang='))?.slice('--lang='.length);
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let lang: Lang = 'vi';
+  try {
+    lang = langFrom(peekLang(argv));
+    const [name, ...rest] = argv;
+    if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+      process.stdout.write(HELP);
+      return EXIT.OK;
+    }
+    if (name === '--version' || name === '-v') {
+      process.stdout.write('kyso 0.1.0\n');
+      return EXIT.OK;
+    }
+    const command = COMMANDS[name];
+    if (!command) throw usageError(`unknown command "${name}" (see kyso --help)`);
+    return await command(rest, lang);
+  } catch (err) {
+    process.stderr.write(`${errorLine(err, lang)}\n`);
+    return exitCodeFor(err);
+  }
+}

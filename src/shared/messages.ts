@@ -1,0 +1,283 @@
+// What each error code says to a person, in Vietnamese (the default) and English. A Record over the
+// ErrorCode union: adding a code without its messages does not compile.
+import type { ErrorCode, ErrorDetails } from './errors.js';
+
+export type Lang = 'vi' | 'en';
+
+type Text = (d: ErrorDetails) => string;
+
+const s = (v: unknown): string => (v === undefined ? '' : String(v));
+
+const pinStateVi = (d: ErrorDetails): string =>
+  d['pinState'] === 'final-try'
+    ? ' Chỉ còn MỘT lần thử: nhập sai lần nữa token sẽ bị khóa.'
+    : d['pinState'] === 'count-low'
+      ? ' Token báo số lần thử còn lại đã thấp.'
+      : '';
+const pinStateEn = (d: ErrorDetails): string =>
+  d['pinState'] === 'final-try'
+    ? ' Only ONE try is left: another wrong PIN locks the token.'
+    : d['pinState'] === 'count-low'
+      ? ' The token reports few tries left.'
+      : '';
+
+export const MESSAGES: Readonly<Record<ErrorCode, { readonly vi: Text; readonly en: Text }>> = {
+  USAGE: {
+    vi: (d) => `Lệnh không hợp lệ: ${s(d['reason'])}`,
+    en: (d) => `Invalid command: ${s(d['reason'])}`,
+  },
+  INPUT_NOT_FOUND: {
+    vi: (d) => `Không tìm thấy tệp ${s(d['path'])}.`,
+    en: (d) => `File not found: ${s(d['path'])}.`,
+  },
+  INPUT_UNREADABLE: {
+    vi: (d) => `Không đọc được tệp ${s(d['path'])}.`,
+    en: (d) => `Cannot read the file ${s(d['path'])}.`,
+  },
+  OUTPUT_SAME_AS_INPUT: {
+    vi: () => 'Tệp kết quả trùng với tệp gốc; hãy chọn tên khác để không ghi đè văn bản gốc.',
+    en: () => 'The output is the input file; choose another name so the original is not overwritten.',
+  },
+  OUTPUT_EXISTS: {
+    vi: (d) => `Tệp ${s(d['path'])} đã tồn tại; Kyso không ghi đè.`,
+    en: (d) => `${s(d['path'])} already exists; Kyso does not overwrite it.`,
+  },
+  OUTPUT_NOT_WRITABLE: {
+    vi: (d) => `Không ghi được vào thư mục ${s(d['path'])}.`,
+    en: (d) => `Cannot write to ${s(d['path'])}.`,
+  },
+  DISK_FULL: {
+    vi: () => 'Ổ đĩa đã đầy; không có tệp nào được ghi.',
+    en: () => 'The disk is full; nothing was written.',
+  },
+  CANCELLED: { vi: () => 'Đã hủy.', en: () => 'Cancelled.' },
+  SETTINGS_INVALID: {
+    vi: (d) => `Tệp cấu hình không hợp lệ: ${s(d['reason'])}`,
+    en: (d) => `The settings file is invalid: ${s(d['reason'])}`,
+  },
+  PIN_NOT_PROVIDED: {
+    vi: () => 'Chưa nhập mã PIN (dùng --pin-stdin, --pin-env TÊN hoặc nhập tại terminal).',
+    en: () => 'No PIN was given (use --pin-stdin, --pin-env NAME, or type it at the terminal).',
+  },
+  PKCS11_MODULE_NOT_FOUND: {
+    vi: (d) => `Không tìm thấy thư viện PKCS#11 ${s(d['path'])}. Hãy cài trình điều khiển token.`,
+    en: (d) => `PKCS#11 library not found: ${s(d['path'])}. Install the token driver.`,
+  },
+  PKCS11_MODULE_NOT_LOADABLE: {
+    vi: (d) =>
+      d['reason'] === 'wrong-architecture'
+        ? `Thư viện ${s(d['path'])} dành cho kiến trúc khác (${s(d['detail'])}); hãy dùng bản Kyso cùng kiến trúc (32/64-bit).`
+        : `${s(d['path'])} không phải thư viện PKCS#11 dùng được (${s(d['detail'])}).`,
+    en: (d) =>
+      d['reason'] === 'wrong-architecture'
+        ? `${s(d['path'])} is built for another architecture (${s(d['detail'])}); use the Kyso build of the same architecture.`
+        : `${s(d['path'])} is not a usable PKCS#11 library (${s(d['detail'])}).`,
+  },
+  PKCS11_MODULE_CRASHED: {
+    vi: (d) => `Thư viện ${s(d['path'])} bị lỗi khi nạp (${s(d['detail'])}); Kyso đã bỏ qua nó.`,
+    en: (d) => `The library ${s(d['path'])} crashed while loading (${s(d['detail'])}); Kyso skipped it.`,
+  },
+  PKCS11_NO_MODULE: {
+    vi: () =>
+      'Không tìm thấy thư viện token nào. Hãy cài trình điều khiển token hoặc chỉ đường dẫn bằng --module.',
+    en: () => 'No token library was found. Install the token driver or give its path with --module.',
+  },
+  PKCS11_TOKEN_NOT_PRESENT: {
+    vi: () => 'Không thấy token. Hãy cắm USB token và thử lại.',
+    en: () => 'No token is present. Insert the USB token and try again.',
+  },
+  PKCS11_TOKEN_NOT_FOUND: {
+    vi: (d) => `Không có token nào khớp với "${s(d['token'] ?? d['slot'])}".`,
+    en: (d) => `No token matches "${s(d['token'] ?? d['slot'])}".`,
+  },
+  PKCS11_TOKEN_AMBIGUOUS: {
+    vi: (d) => `Đang cắm ${s(d['count'])} token; hãy chọn một bằng --token hoặc --slot.`,
+    en: (d) => `${s(d['count'])} tokens are present; choose one with --token or --slot.`,
+  },
+  PKCS11_DEVICE_REMOVED: {
+    vi: () => 'Token đã bị rút ra. Hãy cắm lại token.',
+    en: () => 'The token was removed. Insert it again.',
+  },
+  PKCS11_DEVICE_ERROR: {
+    vi: () => 'Token báo lỗi thiết bị. Hãy rút ra, cắm lại và thử lại.',
+    en: () => 'The token reported a device error. Unplug it, plug it back in and try again.',
+  },
+  PKCS11_PIN_INCORRECT: {
+    vi: (d) => `Mã PIN không đúng.${pinStateVi(d)}`,
+    en: (d) => `The PIN is incorrect.${pinStateEn(d)}`,
+  },
+  PKCS11_PIN_LOCKED: {
+    vi: () => 'Token đã bị khóa PIN. Hãy liên hệ tổ chức cung cấp chứng thư số (CA) đã cấp token để mở khóa.',
+    en: () => 'The token PIN is locked. Contact the CA that issued the token to unlock it.',
+  },
+  PKCS11_PIN_LEN_RANGE: {
+    vi: (d) => `Mã PIN phải dài từ ${s(d['min'])} đến ${s(d['max'])} ký tự.`,
+    en: (d) => `The PIN must be ${s(d['min'])} to ${s(d['max'])} characters long.`,
+  },
+  PKCS11_PIN_EXPIRED: {
+    vi: () => 'Mã PIN đã hết hạn; hãy đổi PIN bằng công cụ của nhà cung cấp token.',
+    en: () => 'The PIN has expired; change it with the token vendor’s tool.',
+  },
+  PKCS11_PIN_FINAL_TRY: {
+    vi: () =>
+      'Token chỉ cho phép thử PIN MỘT lần nữa; nhập sai sẽ khóa token. Chỉ tiếp tục khi chắc chắn (--allow-final-try).',
+    en: () =>
+      'The token allows only ONE more PIN try; a wrong PIN locks it. Continue only if sure (--allow-final-try).',
+  },
+  PKCS11_KEY_NOT_FOUND: {
+    vi: (d) => `Không tìm thấy khóa ký${d['keyId'] ? ` ${s(d['keyId'])}` : ''} trên token.`,
+    en: (d) => `Signing key${d['keyId'] ? ` ${s(d['keyId'])}` : ''} not found on the token.`,
+  },
+  PKCS11_KEY_AMBIGUOUS: {
+    vi: (d) => `Token có ${s(d['count'])} chứng thư ký; hãy chọn một bằng --key.`,
+    en: (d) => `The token holds ${s(d['count'])} signing certificates; choose one with --key.`,
+  },
+  PKCS11_MECHANISM_NOT_SUPPORTED: {
+    vi: (d) => `Token không hỗ trợ thuật toán ký ${s(d['scheme'])} ${s(d['digest'])}.`,
+    en: (d) => `The token does not support ${s(d['scheme'])} ${s(d['digest'])} signatures.`,
+  },
+  PKCS11_NOT_LOGGED_IN: {
+    vi: () => 'Chưa đăng nhập token.',
+    en: () => 'Not logged in to the token.',
+  },
+  PKCS11_SESSION_CLOSED: {
+    vi: () => 'Phiên làm việc với token đã đóng (token có thể đã bị rút ra).',
+    en: () => 'The token session was closed (the token may have been removed).',
+  },
+  PKCS11_GENERAL_ERROR: {
+    vi: (d) => `Token báo lỗi${d['ckrName'] ? ` ${s(d['ckrName'])}` : ''}.`,
+    en: (d) => `The token reported an error${d['ckrName'] ? ` ${s(d['ckrName'])}` : ''}.`,
+  },
+  P12_NOT_FOUND: {
+    vi: (d) => `Không tìm thấy tệp ${s(d['path'])}.`,
+    en: (d) => `File not found: ${s(d['path'])}.`,
+  },
+  P12_PASSWORD_INCORRECT: {
+    vi: () => 'Mật khẩu tệp chứng thư (.p12/.pfx) không đúng.',
+    en: () => 'The password of the .p12/.pfx file is incorrect.',
+  },
+  P12_INVALID: {
+    vi: () => 'Tệp không phải tệp chứng thư PKCS#12 (.p12/.pfx) hợp lệ.',
+    en: () => 'The file is not a valid PKCS#12 (.p12/.pfx) file.',
+  },
+  CERT_EXPIRED: {
+    vi: (d) => `Chứng thư số đã hết hạn ngày ${s(d['notAfter'])}.`,
+    en: (d) => `The certificate expired on ${s(d['notAfter'])}.`,
+  },
+  CERT_NOT_YET_VALID: {
+    vi: (d) => `Chứng thư số chỉ có hiệu lực từ ngày ${s(d['notBefore'])}.`,
+    en: (d) => `The certificate is valid only from ${s(d['notBefore'])}.`,
+  },
+  CERT_NO_SIGNING_USAGE: {
+    vi: () => 'Chứng thư số này không được phép dùng để ký (key usage).',
+    en: () => 'This certificate is not allowed to sign (key usage).',
+  },
+  CERT_REVOKED: {
+    vi: (d) => `Chứng thư số đã bị thu hồi ngày ${s(d['revokedAt'])}.`,
+    en: (d) => `The certificate was revoked on ${s(d['revokedAt'])}.`,
+  },
+  CERT_INVALID: { vi: () => 'Chứng thư số không đọc được.', en: () => 'The certificate cannot be read.' },
+  KEY_UNSUPPORTED: {
+    vi: () => 'Loại khóa của chứng thư số không được hỗ trợ.',
+    en: () => 'The certificate’s key type is not supported.',
+  },
+  PDF_EMPTY: { vi: () => 'Tệp rỗng.', en: () => 'The file is empty.' },
+  PDF_NOT_PDF: { vi: () => 'Tệp không phải PDF.', en: () => 'The file is not a PDF.' },
+  PDF_TRUNCATED: {
+    vi: () => 'Tệp PDF bị cắt cụt (tải về chưa xong?).',
+    en: () => 'The PDF is truncated (an incomplete download?).',
+  },
+  PDF_XREF_BROKEN: {
+    vi: () => 'Bảng tham chiếu của tệp PDF bị hỏng. Có thể thử --repair nếu văn bản chưa có chữ ký nào.',
+    en: () => 'The PDF cross-reference table is broken. Try --repair if the document carries no signature.',
+  },
+  PDF_HYBRID_XREF: {
+    vi: () => 'Tệp PDF dùng bảng tham chiếu lai mà Kyso chưa xử lý được.',
+    en: () => 'The PDF uses a hybrid cross-reference that Kyso cannot handle.',
+  },
+  PDF_ENCRYPTED: {
+    vi: () => 'Tệp PDF được bảo vệ bằng mật khẩu; hãy gỡ mật khẩu trước khi ký.',
+    en: () => 'The PDF is password protected; remove the password before signing.',
+  },
+  PDF_MALFORMED: {
+    vi: (d) => `Tệp PDF bị lỗi cấu trúc${d['reason'] ? `: ${s(d['reason'])}` : ''}.`,
+    en: (d) => `The PDF is malformed${d['reason'] ? `: ${s(d['reason'])}` : ''}.`,
+  },
+  PDF_TOO_LARGE: { vi: () => 'Tệp PDF quá lớn.', en: () => 'The PDF is too large.' },
+  PDF_CERTIFIED_NO_CHANGES: {
+    vi: () =>
+      'Văn bản đã được chứng nhận "không cho phép thay đổi"; ký thêm sẽ làm mất hiệu lực chữ ký chứng nhận.',
+    en: () =>
+      'The document is certified "no changes allowed"; another signature would invalidate the certification.',
+  },
+  PDF_FIELD_NOT_FOUND: {
+    vi: (d) => `Không có ô chữ ký "${s(d['field'])}" trong văn bản.`,
+    en: (d) => `The document has no signature field "${s(d['field'])}".`,
+  },
+  PDF_FIELD_ALREADY_SIGNED: {
+    vi: (d) => `Ô chữ ký "${s(d['field'])}" đã được ký.`,
+    en: (d) => `The signature field "${s(d['field'])}" is already signed.`,
+  },
+  PDF_PAGE_OUT_OF_RANGE: {
+    vi: (d) => `Văn bản chỉ có ${s(d['pages'])} trang; không có trang ${s(d['page'])}.`,
+    en: (d) => `The document has ${s(d['pages'])} pages; there is no page ${s(d['page'])}.`,
+  },
+  PDF_REPAIR_SIGNED: {
+    vi: () => 'Không thể sửa tệp đã có chữ ký: việc sửa sẽ làm mất hiệu lực các chữ ký.',
+    en: () => 'A signed document cannot be repaired: repairing would invalidate its signatures.',
+  },
+  SIGNATURE_TOO_LARGE: {
+    vi: () => 'Chữ ký lớn hơn chỗ dành sẵn trong tệp.',
+    en: () => 'The signature is larger than the space reserved for it.',
+  },
+  TSA_UNREACHABLE: {
+    vi: (d) => `Không kết nối được máy chủ cấp dấu thời gian ${s(d['url'])}.`,
+    en: (d) => `Cannot reach the timestamp server ${s(d['url'])}.`,
+  },
+  TSA_TIMEOUT: {
+    vi: (d) => `Máy chủ cấp dấu thời gian ${s(d['url'])} không trả lời kịp.`,
+    en: (d) => `The timestamp server ${s(d['url'])} did not answer in time.`,
+  },
+  TSA_BAD_RESPONSE: {
+    vi: (d) => `Máy chủ cấp dấu thời gian trả lời không hợp lệ${d['reason'] ? ` (${s(d['reason'])})` : ''}.`,
+    en: (d) => `The timestamp server sent an invalid answer${d['reason'] ? ` (${s(d['reason'])})` : ''}.`,
+  },
+  TSA_REJECTED: {
+    vi: (d) =>
+      `Máy chủ cấp dấu thời gian từ chối yêu cầu${d['statusString'] ? `: ${s(d['statusString'])}` : ''}.`,
+    en: (d) =>
+      `The timestamp server refused the request${d['statusString'] ? `: ${s(d['statusString'])}` : ''}.`,
+  },
+  TSA_AUTH_FAILED: {
+    vi: (d) => `Máy chủ cấp dấu thời gian ${s(d['url'])} từ chối thông tin đăng nhập; hãy kiểm tra cấu hình.`,
+    en: (d) => `The timestamp server ${s(d['url'])} refused the credentials; check the settings.`,
+  },
+  IMAGE_NOT_FOUND: {
+    vi: (d) => `Không tìm thấy ảnh ${s(d['path'])}.`,
+    en: (d) => `Image not found: ${s(d['path'])}.`,
+  },
+  IMAGE_UNSUPPORTED: {
+    vi: () => 'Ảnh phải là tệp PNG hoặc JPEG.',
+    en: () => 'The image must be a PNG or JPEG file.',
+  },
+  RECT_OUTSIDE_PAGE: {
+    vi: () => 'Vị trí chữ ký nằm ngoài trang.',
+    en: () => 'The signature box lies outside the page.',
+  },
+  ANCHOR_NOT_FOUND: {
+    vi: (d) => `Không tìm thấy dòng chữ "${s(d['anchor'])}" trên trang.`,
+    en: (d) => `The text "${s(d['anchor'])}" was not found on the page.`,
+  },
+  FONT_NO_VIETNAMESE: {
+    vi: (d) => `Phông chữ ${s(d['path'])} thiếu ký tự tiếng Việt.`,
+    en: (d) => `The font ${s(d['path'])} lacks Vietnamese characters.`,
+  },
+  INTERNAL: {
+    vi: () => 'Lỗi nội bộ của Kyso. Hãy gửi báo cáo (kyso doctor) cho bộ phận CNTT.',
+    en: () => 'Internal Kyso error. Send a report (kyso doctor) to IT staff.',
+  },
+};
+
+export function messageFor(code: ErrorCode, details: ErrorDetails, lang: Lang): string {
+  return MESSAGES[code][lang](details);
+}

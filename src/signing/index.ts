@@ -1,0 +1,15 @@
+// The engine's public entry: what the CLI, the desktop app, the batch runner and other programs use.
+export { KysoError, isKysoError, ERROR_CODES, type ErrorCode } from '../shared/errors.js';
+export { Secret } from '../shared/secret.js';
+export { kysoHome } from './home.js';
+export { loadSettings, settingsPath, SettingsSchema, type Settings } from './settings.js';
+export { parseCertificate, allowsSigning, type CertificateInfo } from './x509/certificate-info.js';
+export type { Signer, DigestAlgorithm, SignatureScheme, KeyAlgorithm } from './cms/signer.js';
+export * from './pkcs11/index.js';
+export {
+  takeInventory,
+  type InventoryModule,
+  type InventoryToken,
+  type InventoryCertificate,
+} from './pkcs11/token-inventory.js';
+export { diagnose, type DiagnosticReport, type DiagnosticWarning } from './diagnostics.js';
