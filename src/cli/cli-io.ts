@@ -6,7 +6,7 @@ export const EXIT = { OK: 0, FAILED: 1, USAGE: 2, INTERNAL: 70 } as const;
 
 export function langFrom(option: string | undefined, env: NodeJS.ProcessEnv = process.env): Lang {
   const wanted = option ?? env['KYSO_LANG'];
-  if (wanted === undefined) return 'vi';
+  if (wanted === undefined || wanted === '') return 'vi';
   if (wanted === 'vi' || wanted === 'en') return wanted;
   throw new KysoError('USAGE', `--lang takes vi or en, not ${wanted}.`, {
     details: { reason: `--lang ${wanted}` },

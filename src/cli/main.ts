@@ -8,7 +8,8 @@ import type { Lang } from '../shared/messages.js';
 const HELP = `kyso — ký số văn bản PDF bằng USB token (PAdES) / sign PDFs with USB tokens
 
 Usage:
-  kyso tokens [--module PATH]... [--json] [--lang vi|en] [--pin-stdin | --pin-env NAME]
+  kyso tokens [--module PATH]... [--json] [--lang vi|en]
+              [--token LABEL | --slot N] [--pin-stdin | --pin-env NAME]   (log in to see hidden keys)
   kyso doctor [--module PATH]... [--json] [--out FILE] [--lang vi|en]
   kyso --help | --version
 

@@ -8,6 +8,7 @@ export type { Signer, DigestAlgorithm, SignatureScheme, KeyAlgorithm } from './c
 export * from './pkcs11/index.js';
 export {
   takeInventory,
+  type InventoryLogin,
   type InventoryModule,
   type InventoryToken,
   type InventoryCertificate,

@@ -17,6 +17,7 @@ export {
   TokenManager,
   resolveModuleRequests,
   chooseCertificate,
+  assertLoginAllowed,
   type ModuleRequest,
   type ModuleFailure,
   type IdentitySelector,

@@ -77,6 +77,12 @@ export function probeFailure(probe: ProbeResult): KysoError {
   }
 }
 
+/**
+ * Loads of one library share its state inside the process (dlopen returns the same handle and
+ * C_Initialize is process-wide), so C_Finalize waits until the last user of a path closes it.
+ */
+const openCounts = new Map<string, number>();
+
 export class Pkcs11Module {
   readonly path: string;
   readonly api: Pkcs11Api;
@@ -108,6 +114,7 @@ export class Pkcs11Module {
         cause,
       });
     }
+    openCounts.set(path, (openCounts.get(path) ?? 0) + 1);
     return new Pkcs11Module(path, options.wrap ? options.wrap(api) : api);
   }
 
@@ -168,6 +175,12 @@ export class Pkcs11Module {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    const left = (openCounts.get(this.path) ?? 1) - 1;
+    if (left > 0) {
+      openCounts.set(this.path, left);
+      return;
+    }
+    openCounts.delete(this.path);
     try {
       this.api.C_Finalize();
     } catch {

@@ -4,6 +4,7 @@ import type { KysoError } from '../../shared/errors.js';
 import type { PinState, TokenFlags } from './token-flags.js';
 import type { ModuleOrigin, TokenManager } from './token-manager.js';
 import type { TokenSummary } from './pkcs11-module.js';
+import type { Secret } from '../../shared/secret.js';
 import { TokenSession } from './token-session.js';
 
 export interface InventoryCertificate {
@@ -64,7 +65,14 @@ function errorOf(err: KysoError): { code: string; message: string; reason: strin
   return { code: err.code, message: err.message, reason: typeof reason === 'string' ? reason : null };
 }
 
-export function takeInventory(manager: TokenManager): InventoryModule[] {
+export interface InventoryLogin {
+  /** The token to log in to, so that its private keys show (many tokens hide them until login). */
+  readonly serial: string;
+  readonly pin: Secret | null;
+  readonly allowFinalTry?: boolean;
+}
+
+export function takeInventory(manager: TokenManager, login?: InventoryLogin): InventoryModule[] {
   const loaded: InventoryModule[] = manager.modules.map(({ request, module }) => ({
     path: request.path,
     origin: request.origin,
@@ -78,7 +86,10 @@ export function takeInventory(manager: TokenManager): InventoryModule[] {
       slotId: slot.slotId,
       description: slot.description,
       tokenPresent: slot.tokenPresent,
-      token: slot.token ? (readTokenContents(module, slot.slotId) ?? emptyToken(slot.token)) : null,
+      token: slot.token
+        ? (readTokenContents(module, slot.slotId, login?.serial === slot.token.serial ? login : undefined) ??
+          emptyToken(slot.token))
+        : null,
     })),
   }));
   const failed: InventoryModule[] = manager.failures.map(({ request, error }) => ({
@@ -114,6 +125,7 @@ function emptyToken(t: TokenSummary): InventoryToken {
 function readTokenContents(
   module: TokenManager['modules'][number]['module'],
   slotId: number,
+  login: InventoryLogin | undefined,
 ): InventoryToken | null {
   let session: TokenSession;
   try {
@@ -122,6 +134,12 @@ function readTokenContents(
     return null;
   }
   try {
+    // A failed login is the user's business (wrong PIN): it propagates instead of being listed.
+    if (login)
+      session.login(
+        login.pin,
+        login.allowFinalTry === undefined ? {} : { allowFinalTry: login.allowFinalTry },
+      );
     const t = session.token;
     const base = {
       label: t.label,

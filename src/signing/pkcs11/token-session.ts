@@ -42,6 +42,12 @@ const GONE: ReadonlySet<number> = new Set([
   CKR.DEVICE_ERROR,
 ]);
 
+/**
+ * PKCS#11 login state belongs to the token, not the session: C_Logout on one session logs out every
+ * session of this process on that token. Count logged-in sessions and log out with the last one.
+ */
+const loginsPerToken = new Map<string, number>();
+
 export class TokenSession {
   readonly module: Pkcs11Module;
   readonly slotId: number;
@@ -160,13 +166,25 @@ export class TokenSession {
     } catch (err) {
       const ckr = ckrOf(err);
       if (ckr === CKR.USER_ALREADY_LOGGED_IN) {
-        this.#loggedIn = true;
+        // Another session of this process logged in already (login is per token, PKCS#11 §5.6):
+        // the token was unlocked by this same user, so this session shares that login.
+        this.markLoggedIn();
+        this.#pin = pin;
         return;
       }
       throw this.loginFailure(err, token);
     }
-    this.#loggedIn = true;
+    this.markLoggedIn();
     this.#pin = pin;
+  }
+
+  private get tokenKey(): string {
+    return `${this.module.path}#${this.slotId}`;
+  }
+
+  private markLoggedIn(): void {
+    this.#loggedIn = true;
+    loginsPerToken.set(this.tokenKey, (loginsPerToken.get(this.tokenKey) ?? 0) + 1);
   }
 
   private loginFailure(err: unknown, before: TokenSummary): KysoError {
@@ -392,7 +410,12 @@ export class TokenSession {
     this.#pin = null;
     const api = this.module.api;
     try {
-      if (this.#loggedIn && !this.#gone) api.C_Logout(this.#session);
+      if (this.#loggedIn) {
+        const left = (loginsPerToken.get(this.tokenKey) ?? 1) - 1;
+        if (left > 0) loginsPerToken.set(this.tokenKey, left);
+        else loginsPerToken.delete(this.tokenKey);
+        if (left <= 0 && !this.#gone) api.C_Logout(this.#session);
+      }
     } catch {
       // logging out of a removed token fails; the session is gone anyway
     }

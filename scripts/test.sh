@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# The test command (README): makes sure the system tools exist (installs them on Debian/Ubuntu as
+# root, otherwise stops with the list of what is missing), builds the CLI, then runs every test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-system-deps.sh
+npm run build --silent
+npx vitest run "$@"

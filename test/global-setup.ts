@@ -1,0 +1,32 @@
+// Builds the test PKI and the SoftHSM token template once per test run, from the committed scripts,
+// into a temporary folder that every test file (and every CLI it spawns) finds via KYSO_TEST_FIXTURES.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export default function setup(): () => void {
+  const root = path.resolve(import.meta.dirname, '..');
+  const missing = execFileSync(
+    'bash',
+    [
+      '-c',
+      'for c in softhsm2-util pkcs11-tool openssl pdfsig qpdf; do command -v $c >/dev/null || echo $c; done; test -e /usr/lib/softhsm/libsofthsm2.so || echo libsofthsm2.so',
+    ],
+    { encoding: 'utf8' },
+  ).trim();
+  if (missing) {
+    // Never skip the token tests silently: say what is missing and stop.
+    throw new Error(
+      `The tests need these, which are missing: ${missing.split('\n').join(', ')}. Run: bash scripts/install-system-deps.sh`,
+    );
+  }
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'kyso-test-fixtures-'));
+  execFileSync('bash', [path.join(root, 'fixtures/pki/make-all.sh'), dir], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  process.env['KYSO_TEST_FIXTURES'] = dir;
+  return () => {
+    if (!process.env['KYSO_KEEP_FIXTURES']) rmSync(dir, { recursive: true, force: true });
+  };
+}
