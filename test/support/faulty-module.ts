@@ -18,6 +18,10 @@ export interface FaultState {
   loginCount: number;
   signCount: number;
   signLatencyMs: number;
+  /** A PIN-pad token: advertises CKF_PROTECTED_AUTHENTICATION_PATH; this is what the user types on it. */
+  padPin?: string;
+  /** What the last C_Login received as PIN: 'null' (NULL_PTR) or 'string'. */
+  lastPinKind?: 'null' | 'string';
 }
 
 export function newFaultState(partial: Partial<FaultState> = {}): FaultState {
@@ -49,7 +53,11 @@ export function faultyModule(state: FaultState): (api: Pkcs11Api) => Pkcs11Api {
       },
       C_GetTokenInfo: (slot) => {
         if (state.removed) fail(CKR.TOKEN_NOT_PRESENT, 'C_GetTokenInfo');
-        const info = api.C_GetTokenInfo(slot);
+        const real = api.C_GetTokenInfo(slot);
+        const info =
+          state.padPin === undefined
+            ? real
+            : { ...real, flags: real.flags | CKF.PROTECTED_AUTHENTICATION_PATH };
         const left = remaining();
         if (left === undefined) return info;
         let flags = info.flags & ~(CKF.USER_PIN_COUNT_LOW | CKF.USER_PIN_FINAL_TRY | CKF.USER_PIN_LOCKED);
@@ -67,8 +75,14 @@ export function faultyModule(state: FaultState): (api: Pkcs11Api) => Pkcs11Api {
         if (state.removed) fail(CKR.DEVICE_REMOVED, 'C_Login');
         const left = remaining();
         if (left !== undefined && left <= 0) fail(CKR.PIN_LOCKED, 'C_Login');
+        state.lastPinKind = pin === undefined ? 'null' : 'string';
         try {
-          api.C_Login(session, userType, pin);
+          // The pad's PIN goes to the real token when the engine passes NULL, as a pad reader does.
+          api.C_Login(
+            session,
+            userType,
+            pin === undefined && state.padPin !== undefined ? state.padPin : pin,
+          );
           state.wrongPins = 0;
         } catch (err) {
           if ((err as { code?: number }).code === CKR.PIN_INCORRECT) state.wrongPins++;

@@ -23,7 +23,8 @@ export interface Pkcs11Api {
   C_GetMechanismInfo(slot: Handle, mech: number): MechanismInfo;
   C_OpenSession(slot: Handle, flags: number): Handle;
   C_CloseSession(session: Handle): void;
-  C_Login(session: Handle, userType: number, pin?: string): void;
+  /** `pin` undefined means NULL_PTR: the PIN pad (needs the patch in scripts/patch-pkcs11js.mjs). */
+  C_Login(session: Handle, userType: number, pin: string | undefined): void;
   C_Logout(session: Handle): void;
   C_FindObjectsInit(session: Handle, template: Attribute[]): void;
   C_FindObjects(session: Handle, maxObjectCount: number): Handle[];

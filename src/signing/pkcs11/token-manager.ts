@@ -176,7 +176,8 @@ export class TokenManager {
     try {
       const token = session.refreshToken();
       assertLoginAllowed(token, options);
-      const pin = await options.getPin(token);
+      // A PIN pad takes the PIN on the device: never ask for it on screen.
+      const pin = token.flags.protectedAuthenticationPath ? null : await options.getPin(token);
       session.login(pin, options);
       const certs = session.listCertificates();
       const cert = chooseCertificate(certs, selector.keyId);

@@ -159,9 +159,8 @@ export class TokenSession {
       }
     }
     try {
-      // A PIN pad expects a NULL PIN; pkcs11js passes an absent PIN as a zero-length one, which
-      // PIN-pad libraries accept as "use the pad" (see README, Tokens).
-      if (pinPad) this.module.api.C_Login(this.#session, CKU.USER);
+      // A PIN pad expects a NULL PIN: the patched binding passes `undefined` as NULL_PTR.
+      if (pinPad) this.module.api.C_Login(this.#session, CKU.USER, undefined);
       else this.module.api.C_Login(this.#session, CKU.USER, (pin as Secret).reveal());
     } catch (err) {
       const ckr = ckrOf(err);
@@ -388,7 +387,7 @@ export class TokenSession {
         api.C_SignInit(this.#session, mechanism, key.handle);
         if (key.alwaysAuthenticate) {
           if (this.#pin) api.C_Login(this.#session, CKU.CONTEXT_SPECIFIC, this.#pin.reveal());
-          else api.C_Login(this.#session, CKU.CONTEXT_SPECIFIC);
+          else api.C_Login(this.#session, CKU.CONTEXT_SPECIFIC, undefined);
         }
         return await api.C_SignAsync(this.#session, data, Buffer.alloc(outLength));
       } catch (err) {
