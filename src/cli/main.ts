@@ -3,6 +3,7 @@
 import { errorLine, EXIT, exitCodeFor, langFrom, usageError } from './cli-io.js';
 import { tokensCommand } from './tokens-command.js';
 import { doctorCommand } from './doctor-command.js';
+import { signCommand } from './sign-command.js';
 import type { Lang } from '../shared/messages.js';
 
 const HELP = `kyso — ký số văn bản PDF bằng USB token (PAdES) / sign PDFs with USB tokens
@@ -11,6 +12,12 @@ Usage:
   kyso tokens [--module PATH]... [--json] [--lang vi|en]
               [--token LABEL | --slot N] [--pin-stdin | --pin-env NAME]   (log in to see hidden keys)
   kyso doctor [--module PATH]... [--json] [--out FILE] [--lang vi|en]
+  kyso sign IN.pdf -o OUT.pdf [--module PATH] [--token LABEL | --slot N] [--key ID_HEX]
+            [--p12 FILE | --demo] [--pin-stdin | --pin-env NAME] [--allow-final-try]
+            [--reason TEXT] [--location TEXT] [--contact TEXT] [--field NAME] [--page N]
+            [--level B-B|B-T] [--tsa URL [--tsa-user U --tsa-password-env NAME | --tsa-token-env NAME]]
+            [--hash sha256|sha384|sha512] [--pss] [--certify no-changes|form-fill|annotations]
+            [--repair] [--overwrite] [--json]
   kyso --help | --version
 
 Environment:
@@ -24,6 +31,7 @@ export type Command = (argv: string[], lang: Lang) => Promise<number>;
 const COMMANDS: Readonly<Record<string, Command>> = {
   tokens: tokensCommand,
   doctor: doctorCommand,
+  sign: signCommand,
 };
 
 function peekLang(argv: readonly string[]): string | undefined {

@@ -14,3 +14,23 @@ export {
   type InventoryCertificate,
 } from './pkcs11/token-inventory.js';
 export { diagnose, type DiagnosticReport, type DiagnosticWarning } from './diagnostics.js';
+export { readCertificateFiles, parseCertificateBundle } from './x509/certificate-files.js';
+export {
+  KeySigner,
+  openP12,
+  openDemoIdentity,
+  demoRootCertificate,
+  isDemoCertificate,
+  DEMO_NOTICE,
+} from './identity/index.js';
+export {
+  signPdf,
+  type SignPdfRequest,
+  type SignPdfResult,
+  type PdfSignOptions,
+  type SignProgress,
+  type SignatureLevel,
+  type CertifyLevel,
+  type TsaOptions,
+} from './sign/sign-pdf.js';
+export type { TsaAuth, TsaEvent } from './cms/index.js';
