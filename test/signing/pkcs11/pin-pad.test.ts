@@ -1,6 +1,7 @@
 // PIN-pad tokens (CKF_PROTECTED_AUTHENTICATION_PATH): Kyso never asks for the PIN on screen and calls
 // C_Login with a NULL PIN, which needs the patched pkcs11js binding (scripts/patch-pkcs11js.mjs).
 import { createRequire } from 'node:module';
+import type * as Pkcs11js from 'pkcs11js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Secret } from '../../../src/shared/secret.js';
 import { TokenManager } from '../../../src/signing/pkcs11/token-manager.js';
@@ -23,7 +24,7 @@ afterAll(() => manager?.close());
 describe('PIN pads', () => {
   it('the patched binding passes an undefined PIN to the library as NULL_PTR', () => {
     const require = createRequire(import.meta.url);
-    const { PKCS11 } = require('pkcs11js') as typeof import('pkcs11js');
+    const { PKCS11 } = require('pkcs11js') as typeof Pkcs11js;
     const lib = new PKCS11();
     lib.load(SOFTHSM_MODULE);
     let initialised = false;

@@ -1,0 +1,98 @@
+// Small DER helpers shared by the CMS builder, the timestamp client and the token parser.
+// Structures are assembled from byte strings so that pre-encoded parts (certificates, names,
+// serial numbers, timestamp tokens) are carried verbatim, never decoded and re-encoded.
+import * as asn1js from 'asn1js';
+
+function lengthBytes(length: number): Uint8Array {
+  if (length < 0x80) return Uint8Array.of(length);
+  const bytes: number[] = [];
+  for (let rest = length; rest > 0; rest = Math.floor(rest / 256)) bytes.unshift(rest % 256);
+  return Uint8Array.of(0x80 | bytes.length, ...bytes);
+}
+
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
+/** One TLV with a single-byte tag around the concatenation of `contents`. */
+export function tlv(tag: number, ...contents: readonly Uint8Array[]): Uint8Array {
+  const body = concat(contents);
+  return concat([Uint8Array.of(tag), lengthBytes(body.length), body]);
+}
+
+export const sequence = (...items: readonly Uint8Array[]): Uint8Array => tlv(0x30, ...items);
+export const set = (...items: readonly Uint8Array[]): Uint8Array => tlv(0x31, ...items);
+/** `[n]` constructed, context-specific: EXPLICIT tagging, or IMPLICIT tagging of a SEQUENCE/SET. */
+export const context = (n: number, ...items: readonly Uint8Array[]): Uint8Array => tlv(0xa0 | n, ...items);
+export const octetString = (bytes: Uint8Array): Uint8Array => tlv(0x04, bytes);
+export const derNull = (): Uint8Array => Uint8Array.of(0x05, 0x00);
+
+export function oid(value: string): Uint8Array {
+  return encode(new asn1js.ObjectIdentifier({ value }));
+}
+
+/** INTEGER of a small non-negative number, or of big-endian two's complement `bytes` as given. */
+export function integer(value: number | Uint8Array): Uint8Array {
+  if (typeof value !== 'number') return tlv(0x02, value);
+  return encode(new asn1js.Integer({ value }));
+}
+
+export function boolean(value: boolean): Uint8Array {
+  return Uint8Array.of(0x01, 0x01, value ? 0xff : 0x00);
+}
+
+/** DER of an asn1js element (or of a pkijs `toSchema()` result) as a fresh Uint8Array. */
+export function encode(element: { toBER(sizeOnly?: boolean): ArrayBuffer }): Uint8Array {
+  return new Uint8Array(element.toBER(false));
+}
+
+/**
+ * Parses exactly one BER element spanning all of `bytes`; undefined if the bytes are not that.
+ * The input is copied so that later changes to `bytes` cannot alter the parsed values.
+ */
+export function decode(bytes: Uint8Array): asn1js.AsnType | undefined {
+  if (bytes.length === 0) return undefined;
+  const copy = new Uint8Array(bytes);
+  const parsed = asn1js.fromBER(copy);
+  if (parsed.offset !== copy.length || parsed.result.error !== '') return undefined;
+  return parsed.result;
+}
+
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * DER order of the elements of a SET OF (X.690 11.6): their encodings compared as octet strings,
+ * the shorter one padded with zero octets at its end.
+ */
+export function compareDer(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.max(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a[i] ?? 0;
+    const y = b[i] ?? 0;
+    if (x !== y) return x - y;
+  }
+  return 0;
+}
+
+/**
+ * An OCTET STRING of zeros whose whole encoding is `size` bytes (at least 2): the stand-in for a
+ * timestamp token in a dry run, so that the dry-run CMS is as long as the real one will be. A few
+ * sizes cannot be hit exactly (the length field grows by a byte at 128, 256...): the result is
+ * then one byte longer, never shorter.
+ */
+export function placeholderOfSize(size: number): Uint8Array {
+  if (!Number.isInteger(size) || size < 2) throw new RangeError(`placeholder size ${size}`);
+  let content = Math.max(0, size - 6);
+  while (1 + lengthBytes(content).length + content < size) content++;
+  return octetString(new Uint8Array(content));
+}

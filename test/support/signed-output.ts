@@ -1,0 +1,90 @@
+// Checks every signed output the way the issue asks: the original is an exact byte prefix; qpdf finds
+// no structural error; pdfsig says every signature is valid and the last covers the whole document;
+// openssl verifies the CMS of the new signature against the signed bytes and the test root.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { expect } from 'vitest';
+import type { SignPdfResult } from '../../src/signing/sign/sign-pdf.js';
+import { pkiDir, pkiFile } from './fixtures.js';
+import { pdfsigVerify } from './pdfsig.js';
+
+const run = promisify(execFile);
+
+export async function qpdfCheck(file: string): Promise<void> {
+  // qpdf exits 0 (clean) or 3 (warnings only); 2 is an error.
+  const r = await run('qpdf', ['--check', file]).catch(
+    (e: { code?: number; stdout?: string; stderr?: string }) => e,
+  );
+  const code = (r as { code?: number }).code ?? 0;
+  expect(
+    code,
+    `qpdf --check ${file}: ${(r as { stdout?: string }).stdout ?? ''} ${(r as { stderr?: string }).stderr ?? ''}`,
+  ).not.toBe(2);
+}
+
+export async function opensslVerifyCms(
+  output: string,
+  result: Pick<SignPdfResult, 'byteRange'>,
+): Promise<void> {
+  const bytes = readFileSync(output);
+  const [a, b, c, d] = result.byteRange;
+  const signed = Buffer.concat([bytes.subarray(a, a + b), bytes.subarray(c, c + d)]);
+  const hex = bytes
+    .subarray(a + b + 1, c - 1)
+    .toString('latin1')
+    .replace(/0+$/, '');
+  const cms = Buffer.from(hex.length % 2 ? `${hex}0` : hex, 'hex');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'kyso-cms-'));
+  writeFileSync(path.join(dir, 'sig.der'), cms);
+  writeFileSync(path.join(dir, 'content.bin'), signed);
+  const { stderr } = await run('openssl', [
+    'cms',
+    '-verify',
+    '-binary',
+    '-inform',
+    'DER',
+    '-in',
+    path.join(dir, 'sig.der'),
+    '-content',
+    path.join(dir, 'content.bin'),
+    '-CAfile',
+    pkiFile('root-ca.pem'),
+    '-purpose',
+    'any',
+    '-out',
+    '/dev/null',
+  ]);
+  expect(stderr).toContain('Verification successful');
+}
+
+export function expectPrefix(original: string, output: string): void {
+  const a = readFileSync(original);
+  const b = readFileSync(output);
+  expect(b.length).toBeGreaterThan(a.length);
+  expect(b.subarray(0, a.length).equals(a), `${original} is not a byte prefix of ${output}`).toBe(true);
+}
+
+/** pdfsig: `count` signatures, all valid, the last one covering the whole document. */
+export async function expectPdfsigValid(file: string, count: number): Promise<void> {
+  const report = await pdfsigVerify(file, path.join(pkiDir(), 'nssdb'));
+  // Empty signature fields are listed too ("The signature form field is not signed."): skip them.
+  const signed = report.signatures.filter((s) => !/form field is not signed/.test(s.signatureValidation));
+  expect(signed.length, report.raw).toBe(count);
+  for (const s of signed) expect(s.valid, `${file} #${s.index}: ${s.signatureValidation}`).toBe(true);
+  expect(signed.at(-1)?.totalDocumentSigned, report.raw).toBe(true);
+}
+
+export async function checkSignedOutput(
+  input: string,
+  output: string,
+  result: SignPdfResult,
+  signatures: number,
+): Promise<void> {
+  expectPrefix(input, output);
+  await qpdfCheck(output);
+  await expectPdfsigValid(output, signatures);
+  await opensslVerifyCms(output, result);
+}
