@@ -26,6 +26,8 @@ export default function setup(): () => void {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   process.env['KYSO_TEST_FIXTURES'] = dir;
+  // Tests that do not choose a data folder of their own must not touch the user's real one.
+  process.env['KYSO_HOME'] = path.join(dir, 'home');
   return () => {
     if (!process.env['KYSO_KEEP_FIXTURES']) rmSync(dir, { recursive: true, force: true });
   };

@@ -2,7 +2,9 @@
 // symbol, of the wrong architecture, or that crashes or hangs in C_Initialize takes down only the
 // child. The answer says what happened in terms IT staff can act on.
 import { spawn } from 'node:child_process';
-import { stat } from 'node:fs/promises';
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { kysoHome } from '../home.js';
 import { createRequire } from 'node:module';
 import type { LibraryArch, LibraryFormat } from './library-architecture.js';
 import { readLibraryHeader } from './library-architecture.js';
@@ -80,16 +82,67 @@ function parseAnswer(text: string): ChildAnswer | undefined {
   return undefined;
 }
 
-export async function probeModule(
-  libraryPath: string,
-  options: { timeoutMs?: number } = {},
-): Promise<ProbeResult> {
+/**
+ * A library that passed the probe stays trusted until its file changes: the cache key is the path,
+ * size and modification time, the process architecture and Node's ABI. This spares every command a
+ * child process (tens of milliseconds) once a token library is known to be safe.
+ */
+function cacheKey(libraryPath: string, size: number, mtimeMs: number): string {
+  return [libraryPath, size, Math.round(mtimeMs), process.arch, process.versions.modules].join('|');
+}
+
+function cacheFile(): string {
+  return path.join(kysoHome(), 'cache', 'pkcs11-probe.json');
+}
+
+async function readCache(): Promise<Record<string, ProbeResult>> {
+  try {
+    const value: unknown = JSON.parse(await readFile(cacheFile(), 'utf8'));
+    return value !== null && typeof value === 'object' ? (value as Record<string, ProbeResult>) : {};
+  } catch {
+    return {};
+  }
+}
+
+async function remember(key: string, result: ProbeResult): Promise<void> {
+  try {
+    const cache = await readCache();
+    cache[key] = result;
+    const file = cacheFile();
+    await mkdir(path.dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    await writeFile(tmp, JSON.stringify(cache));
+    await rename(tmp, file);
+  } catch {
+    // a cache that cannot be written only costs the next command a probe
+  }
+}
+
+export interface ProbeOptions {
+  readonly timeoutMs?: number;
+  /** Reuse an earlier successful probe of the same unchanged file (default true). */
+  readonly useCache?: boolean;
+}
+
+export async function probeModule(libraryPath: string, options: ProbeOptions = {}): Promise<ProbeResult> {
+  let key: string;
   try {
     const st = await stat(libraryPath);
     if (!st.isFile()) return { path: libraryPath, outcome: 'not-found', detail: 'not a file' };
+    key = cacheKey(libraryPath, st.size, st.mtimeMs);
   } catch {
     return { path: libraryPath, outcome: 'not-found' };
   }
+  if (options.useCache ?? true) {
+    const cached = (await readCache())[key];
+    if (cached?.outcome === 'ok') return cached;
+  }
+  const result = await probeInChild(libraryPath, options);
+  if (result.outcome === 'ok') await remember(key, result);
+  return result;
+}
+
+async function probeInChild(libraryPath: string, options: ProbeOptions): Promise<ProbeResult> {
   const header = await readLibraryHeader(libraryPath);
   const base = { path: libraryPath, format: header.format, arch: header.arch };
   if (header.format === 'unknown') {

@@ -48,6 +48,26 @@ describe('loading PKCS#11 libraries', () => {
     m.close();
   });
 
+  it('remembers a library that passed the probe until its file changes', async () => {
+    const cacheFile = path.join(process.env['KYSO_HOME']!, 'cache', 'pkcs11-probe.json');
+    await probeModule(SOFTHSM_MODULE);
+    const cache = JSON.parse(readFileSync(cacheFile, 'utf8')) as Record<
+      string,
+      { outcome: string; path: string }
+    >;
+    const entries = Object.entries(cache).filter(([, v]) => v.path === SOFTHSM_MODULE);
+    expect(entries).toHaveLength(1);
+    expect(entries[0]![0]).toContain(`|${process.arch}|`);
+    expect(entries[0]![1].outcome).toBe('ok');
+    // Failures are never cached: a crashing library is probed again every time.
+    await probeModule(crashing);
+    expect(
+      Object.values(JSON.parse(readFileSync(cacheFile, 'utf8')) as Record<string, { path: string }>).some(
+        (v) => v.path === crashing,
+      ),
+    ).toBe(false);
+  });
+
   it('a library that crashes on load is reported as crashed, and this process lives on', async () => {
     const probe = await probeModule(crashing);
     expect(probe.outcome).toBe('crashed');
@@ -56,7 +76,7 @@ describe('loading PKCS#11 libraries', () => {
   });
 
   it('a library that hangs is killed after the timeout', async () => {
-    const probe = await probeModule(hanging, { timeoutMs: 1500 });
+    const probe = await probeModule(hanging, { timeoutMs: 1500, useCache: false });
     expect(probe.outcome).toBe('timeout');
   });
 
