@@ -18,6 +18,8 @@ export interface UpdateBase {
   readonly nextObjectNumber: number;
   readonly isEncrypted: boolean;
   readonly needsFullXref: boolean;
+  /** Subtracted from every offset written: non-zero when the file counts offsets from its header. */
+  readonly offsetShift: number;
   xrefEntries(): ReadonlyMap<number, XrefEntry>;
 }
 
@@ -26,7 +28,7 @@ export interface SerializedUpdate {
   readonly bytes: Buffer;
   /** Placeholder positions, relative to the start of `bytes` (add the original size for the file). */
   readonly placeholders: readonly PlaceholderLocation[];
-  /** Absolute offset of the new cross-reference section. */
+  /** Offset of the new cross-reference section in the file (before any header shift). */
   readonly xrefOffset: number;
   readonly xrefKind: XrefKind;
 }
@@ -89,10 +91,12 @@ export class IncrementalUpdate {
   serialize(): SerializedUpdate {
     const w = new ByteWriter();
     const base = this.base;
+    // Offsets as the file counts them (see UpdateBase.offsetShift).
+    const at = (position: number): number => base.size + position - base.offsetShift;
     if (!base.endsWithEol) w.write('\n');
     const rows: XrefRow[] = [];
     for (const { ref, value } of this.objects.values()) {
-      rows.push({ num: ref.num, type: 1, field2: base.size + w.length, field3: ref.gen });
+      rows.push({ num: ref.num, type: 1, field2: at(w.length), field3: ref.gen });
       w.write(`${ref.num} ${ref.gen} obj\n`);
       if (value instanceof PdfStream) writeStream(w, value);
       else writeValue(w, value);
@@ -116,11 +120,11 @@ export class IncrementalUpdate {
     // section replaces them instead. For a hybrid file the new section is a plain table without
     // /XRefStm: readers reach the hidden (compressed) objects through /Prev, whose trailer keeps its
     // /XRefStm, and a pre-1.5 reader could not use them anyway.
-    if (!full) trailer.set('Prev', new PdfNumber(base.startxref));
+    if (!full) trailer.set('Prev', new PdfNumber(base.startxref - base.offsetShift));
     const xrefOffset = base.size + w.length;
     if (kind === 'table') this.writeTable(w, rows, trailer, full);
-    else this.writeStream(w, rows, trailer, xrefOffset);
-    w.write(`startxref\n${xrefOffset}\n%%EOF\n`);
+    else this.writeStream(w, rows, trailer, xrefOffset - base.offsetShift);
+    w.write(`startxref\n${xrefOffset - base.offsetShift}\n%%EOF\n`);
     return { bytes: w.toBuffer(), placeholders: [...w.placeholders], xrefOffset, xrefKind: kind };
   }
 
@@ -129,7 +133,8 @@ export class IncrementalUpdate {
     const rows: XrefRow[] = [];
     for (const [num, e] of this.base.xrefEntries()) {
       if (this.objects.has(num) || num === 0) continue;
-      if (e.type === 'offset') rows.push({ num, type: 1, field2: e.offset, field3: e.gen });
+      if (e.type === 'offset')
+        rows.push({ num, type: 1, field2: e.offset - this.base.offsetShift, field3: e.gen });
       else if (e.type === 'compressed') rows.push({ num, type: 2, field2: e.stream, field3: e.index });
     }
     return rows;

@@ -109,9 +109,6 @@ export class PdfArray {
   get length(): number {
     return this.items.length;
   }
-  get(index: number): PdfValue | undefined {
-    return this.items[index];
-  }
 }
 
 /** Where a stream's raw (still encoded) data lies: in the file being read, or in memory (new streams). */

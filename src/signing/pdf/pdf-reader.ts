@@ -5,8 +5,7 @@ import { openByteSource } from './byte-source.js';
 import type { ByteSource, ByteSourceStats } from './byte-source.js';
 import { collectFields, sameFieldName } from './form-fields.js';
 import type { PdfField } from './form-fields.js';
-import { Lexer, NeedMoreData } from './lexer.js';
-import { parseIndirectHeader, readIndirectObject } from './object-parser.js';
+import { readIndirectObject } from './object-parser.js';
 import { ObjectStreamCache, objectFromStream, parseObjectStreamHeader } from './object-stream.js';
 import { PdfArray, PdfDict, PdfNumber, PdfRef, PdfStream } from './objects.js';
 import type { PdfValue } from './objects.js';
@@ -14,9 +13,10 @@ import { PageTree } from './page-tree.js';
 import type { PdfPage } from './page-tree.js';
 import { decodeStream, filtersOf } from './stream-decoder.js';
 import type { DecodeResult } from './stream-decoder.js';
-import { findStartXref, mergeSections, mergeTrailers, readXrefChain, revisionsOf } from './xref.js';
-import type { Revision, XrefEntry, XrefKind, XrefSection } from './xref.js';
+import type { Revision, XrefEntry, XrefKind } from './xref.js';
 import { rebuildXref } from './xref-repair.js';
+import { DEFAULT_MAX_OBJSTM, allAt, readStructure, sampleEntries, xrefBroken } from './document-structure.js';
+import type { ReaderInit } from './document-structure.js';
 
 export interface PdfReaderOptions {
   /** Rebuild the cross-reference by scanning the file when it is broken (instead of PDF_XREF_BROKEN). */
@@ -32,14 +32,8 @@ export interface StreamReadOptions {
   maxBytes: number;
 }
 
-const DEFAULT_MAX_OBJSTM = 64 * 1024 * 1024;
 const OBJECT_CACHE_SIZE = 4096;
 const MAX_REF_CHAIN = 32;
-/** Objects checked at open to catch a cross-reference whose offsets do not match the file. */
-const XREF_SAMPLES = 6;
-
-const XREF_ADVICE =
-  'Run again with --repair to rebuild it (this changes the file, so existing signatures break).';
 
 export class PdfReader {
   /** Version from the header, e.g. "1.4" or "2.0". */
@@ -56,8 +50,6 @@ export class PdfReader {
   readonly isHybrid: boolean;
   /** The first object is a linearization dictionary (an update since then may have voided it). */
   readonly isLinearized: boolean;
-  /** The first free object number: max of trailer /Size and the highest object number + 1. */
-  readonly nextObjectNumber: number;
   /** Revisions, oldest first: each ends right after its `%%EOF` (and EOL). */
   readonly revisions: readonly Revision[];
   /** The trailer has /Encrypt: the structure reads, strings and streams do not (callers refuse). */
@@ -69,7 +61,7 @@ export class PdfReader {
 
   private entries: Map<number, XrefEntry>;
   private repaired: boolean;
-  private fullXref: boolean;
+  private shift = 0;
   private readonly objects = new Map<string, PdfValue>();
   private readonly objectStreams: ObjectStreamCache;
   private readonly pages: PageTree;
@@ -93,10 +85,6 @@ export class PdfReader {
     this.endsWithEol = init.endsWithEol;
     this.entries = init.entries;
     this.repaired = init.repaired;
-    this.fullXref = init.repaired;
-    let maxNum = -1;
-    for (const num of init.entries.keys()) if (num > maxNum) maxNum = num;
-    this.nextObjectNumber = Math.max(init.trailer.getInt('Size') ?? 0, maxNum + 1, 1);
     this.objectStreams = new ObjectStreamCache(Math.max(32 * 1024 * 1024, this.maxObjStm));
     this.pages = new PageTree(
       { resolve: (v) => this.resolve(v ?? null), catalog: () => this.catalog() },
@@ -126,11 +114,27 @@ export class PdfReader {
   }
 
   /**
-   * The cross-reference came from scanning the file (repair) or its offsets are not counted from
-   * byte 0: an update must then carry a complete cross-reference instead of pointing to the old one.
+   * The cross-reference came from scanning the file (repair): an update must then carry a complete
+   * cross-reference instead of pointing to the old, wrong one (and signatures in it will break).
    */
   get needsFullXref(): boolean {
-    return this.fullXref;
+    return this.repaired;
+  }
+
+  /** The first free object number: max of trailer /Size and the highest object number + 1. */
+  get nextObjectNumber(): number {
+    let maxNum = -1;
+    for (const num of this.entries.keys()) if (num > maxNum) maxNum = num;
+    return Math.max(this.trailer.getInt('Size') ?? 0, maxNum + 1, 1);
+  }
+
+  /**
+   * What the file's offsets are counted from: 0, or `headerOffset` for files with bytes before
+   * `%PDF-` whose offsets count from the header (readers such as qpdf and Acrobat apply this shift
+   * to the whole file, so an update must write its offsets the same way).
+   */
+  get offsetShift(): number {
+    return this.shift;
   }
 
   /** Byte-source counters: how much of the file was actually read. */
@@ -277,22 +281,12 @@ export class PdfReader {
   /** An entry whose offset does not hold its object: repair when allowed, else say how to. */
   private async brokenEntry(ref: PdfRef, cause: unknown): Promise<PdfValue> {
     if (this.options.repair === true && !this.repaired) {
-      const rebuilt = await rebuildXref(this.src, { maxObjectStreamBytes: this.maxObjStm });
-      this.entries = rebuilt.entries;
-      this.repaired = true;
-      this.fullXref = true;
+      await this.rebuild();
       this.objects.clear();
       this.objectStreams.clear();
       return this.load(ref, new Set());
     }
-    throw new KysoError(
-      'PDF_XREF_BROKEN',
-      `The cross-reference table of the PDF file is broken. ${XREF_ADVICE}`,
-      {
-        details: { object: ref.num },
-        cause,
-      },
-    );
+    throw xrefBroken({ details: { object: ref.num }, cause });
   }
 
   private async lengthOf(ref: PdfRef, stack: ReadonlySet<number>): Promise<number | null> {
@@ -425,168 +419,29 @@ export class PdfReader {
         shifted.set(num, e.type === 'offset' ? { ...e, offset: e.offset + this.headerOffset } : e);
       }
       this.entries = shifted;
-      this.fullXref = true;
+      this.shift = this.headerOffset;
       return;
     }
     if (this.options.repair === true) {
-      const rebuilt = await rebuildXref(this.src, { maxObjectStreamBytes: this.maxObjStm });
-      this.entries = rebuilt.entries;
-      this.repaired = true;
-      this.fullXref = true;
+      await this.rebuild();
       return;
     }
-    throw new KysoError(
-      'PDF_XREF_BROKEN',
-      `The cross-reference table of the PDF file is broken. ${XREF_ADVICE}`,
-    );
+    throw xrefBroken();
   }
-}
 
-interface ReaderInit {
-  header: string;
-  isLinearized: boolean;
-  headerOffset: number;
-  trailer: PdfDict;
-  entries: Map<number, XrefEntry>;
-  lastXrefKind: XrefKind;
-  isHybrid: boolean;
-  revisions: Revision[];
-  startxref: number;
-  endsWithEol: boolean;
-  repaired: boolean;
-}
-
-async function readStructure(src: ByteSource, options: PdfReaderOptions): Promise<ReaderInit> {
-  if (src.size === 0) throw new KysoError('PDF_EMPTY', 'The PDF file is empty.');
-  const head = await src.read(0, 1024);
-  const headerOffset = head.indexOf('%PDF-', 0, 'latin1');
-  if (headerOffset < 0) throw new KysoError('PDF_NOT_PDF', 'The file is not a PDF document.');
-  const versionText = head.toString('latin1', headerOffset + 5, headerOffset + 5 + 16);
-  const header = /^\d+\.\d+/.exec(versionText)?.[0] ?? versionText.split(/[\s%]/)[0] ?? '';
-  const last = await src.read(src.size - 1, 1);
-  const endsWithEol = last[0] === 0x0a || last[0] === 0x0d;
-  const base = { header, headerOffset, endsWithEol, isLinearized: await detectLinearized(src, headerOffset) };
-
-  let sections: XrefSection[];
-  let startxref: number;
-  try {
-    startxref = await findStartXref(src);
-    sections = await readXrefChain(src, startxref, { headerOffset });
-  } catch (err) {
-    if (!isKysoError(err) || options.repair !== true) throw xrefError(err);
-    return repairedStructure(src, options, base);
-  }
-  const newest = sections[0]!;
-  const trailer = mergeTrailers(sections);
-  if (!trailer.has('Root') && options.repair === true) return repairedStructure(src, options, base);
-  return {
-    ...base,
-    trailer,
-    entries: mergeSections(sections),
-    lastXrefKind: newest.kind,
-    isHybrid: sections.some((s) => s.xrefStm !== null),
-    revisions: await revisionsOf(src, sections),
-    startxref: newest.offset,
-    repaired: false,
-  };
-}
-
-async function repairedStructure(
-  src: ByteSource,
-  options: PdfReaderOptions,
-  base: { header: string; headerOffset: number; endsWithEol: boolean; isLinearized: boolean },
-): Promise<ReaderInit> {
-  const rebuilt = await rebuildXref(src, {
-    maxObjectStreamBytes: options.maxObjectStreamBytes ?? DEFAULT_MAX_OBJSTM,
-  });
-  const lastRevision = rebuilt.revisions[rebuilt.revisions.length - 1];
-  return {
-    ...base,
-    trailer: rebuilt.trailer,
-    entries: rebuilt.entries,
-    lastXrefKind: lastRevision?.kind ?? 'table',
-    isHybrid: false,
-    revisions: rebuilt.revisions,
-    startxref: lastRevision?.xrefOffset ?? 0,
-    repaired: true,
-  };
-}
-
-/** Xref problems other than a missing end become PDF_XREF_BROKEN with the repair advice. */
-function xrefError(err: unknown): unknown {
-  if (!isKysoError(err)) return err;
-  if (err.code === 'PDF_TRUNCATED' || err.code === 'PDF_TOO_LARGE' || err.code === 'INPUT_UNREADABLE')
-    return err;
-  return new KysoError(
-    'PDF_XREF_BROKEN',
-    `The cross-reference table of the PDF file is broken. ${XREF_ADVICE}`,
-    {
-      details: err.details,
-      cause: err,
-    },
-  );
-}
-
-/** The catalog, the info dictionary, and a few entries spread over the table. */
-function sampleEntries(
-  entries: Map<number, XrefEntry>,
-  trailer: PdfDict,
-): Array<{ num: number; offset: number }> {
-  const out: Array<{ num: number; offset: number }> = [];
-  const add = (num: number | undefined): void => {
-    if (num === undefined || out.some((s) => s.num === num)) return;
-    const e = entries.get(num);
-    if (e?.type === 'offset') out.push({ num, offset: e.offset });
-  };
-  add(trailer.getRef('Root')?.num);
-  const nums = [...entries.keys()].filter((n) => entries.get(n)?.type === 'offset').sort((a, b) => a - b);
-  for (let i = 0; i < XREF_SAMPLES && nums.length > 0; i++) {
-    add(nums[Math.floor((i * (nums.length - 1)) / Math.max(1, XREF_SAMPLES - 1))]);
-  }
-  return out;
-}
-
-async function allAt(
-  src: ByteSource,
-  sample: ReadonlyArray<{ num: number; offset: number }>,
-  shift: number,
-): Promise<boolean> {
-  for (const s of sample) {
-    const buf = await src.read(s.offset + shift, 48);
-    const lexer = new Lexer(buf, true, 0);
-    try {
-      const a = lexer.next();
-      const b = lexer.next();
-      const c = lexer.next();
-      if (
-        a.type !== 'number' ||
-        a.value !== s.num ||
-        b.type !== 'number' ||
-        c.type !== 'keyword' ||
-        c.value !== 'obj'
-      ) {
-        return false;
-      }
-    } catch (err) {
-      if (isKysoError(err)) return false;
-      throw err;
+  /**
+   * Replaces the entries with those found by scanning the file. The trailer keeps its keys, except
+   * a /Root the scan cannot find, which gives way to the catalog the scan found.
+   */
+  private async rebuild(): Promise<void> {
+    const rebuilt = await rebuildXref(this.src, { maxObjectStreamBytes: this.maxObjStm });
+    this.entries = rebuilt.entries;
+    this.repaired = true;
+    for (const [key, value] of rebuilt.trailer.entries()) {
+      const mine = this.trailer.get(key);
+      const lost = key === 'Root' && !(mine instanceof PdfRef && this.entries.has(mine.num));
+      if (mine === undefined || lost) this.trailer.set(key, value);
     }
-  }
-  return true;
-}
-
-/** True when the first object after the header is a linearization dictionary. */
-async function detectLinearized(src: ByteSource, headerOffset: number): Promise<boolean> {
-  const buf = await src.read(headerOffset, 2048);
-  try {
-    // The header line and the binary comment are comments to the lexer.
-    const lexer = new Lexer(buf, buf.length < 2048, 0);
-    lexer.skipWhitespace();
-    const obj = parseIndirectHeader(buf.subarray(lexer.pos), headerOffset + lexer.pos, buf.length < 2048);
-    return obj !== null && obj.value instanceof PdfDict && obj.value.has('Linearized');
-  } catch (err) {
-    if (err instanceof NeedMoreData || isKysoError(err)) return false;
-    throw err;
   }
 }
 

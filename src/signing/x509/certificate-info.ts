@@ -2,7 +2,6 @@
 // serial, validity, key usage, key type and size. Used by the token layer, signing and verification.
 import { createPublicKey, createHash } from 'node:crypto';
 import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
 import { KysoError } from '../../shared/errors.js';
 
 export type KeyUsageName =
@@ -84,19 +83,38 @@ const CURVES: Readonly<Record<string, 'P-256' | 'P-384' | 'P-521'>> = {
   secp521r1: 'P-521',
 };
 
-function attributeValue(value: unknown): string {
-  // pkijs gives every string type a valueBlock.value; BMPString/UniversalString are decoded already.
-  const block = (value as { valueBlock?: { value?: unknown } }).valueBlock;
-  if (block && typeof block.value === 'string') return block.value;
-  return '';
+function attributeValue(value: asn1js.AsnType | undefined): string {
+  // Every string type carries its text in valueBlock.value; BMPString/UniversalString come decoded.
+  const block = (value as { valueBlock?: { value?: unknown } } | undefined)?.valueBlock;
+  return block && typeof block.value === 'string' ? block.value : '';
 }
 
-function readName(name: pkijs.RelativeDistinguishedNames): NameAttribute[] {
-  return name.typesAndValues.map((tv) => ({
-    oid: tv.type,
-    type: NAME_TYPES[tv.type] ?? tv.type,
-    value: attributeValue(tv.value).normalize('NFC'),
-  }));
+/** Name ::= SEQUENCE OF SET OF AttributeTypeAndValue, in encoding order. */
+function readName(name: asn1js.AsnType | undefined): NameAttribute[] {
+  const out: NameAttribute[] = [];
+  for (const rdn of items(name)) {
+    for (const atv of items(rdn)) {
+      const [type, value] = items(atv);
+      const oidText = type instanceof asn1js.ObjectIdentifier ? type.valueBlock.toString() : '';
+      out.push({
+        oid: oidText,
+        type: NAME_TYPES[oidText] ?? oidText,
+        value: attributeValue(value).normalize('NFC'),
+      });
+    }
+  }
+  return out;
+}
+
+/** The elements of a constructed value (SEQUENCE, SET, or an explicit tag), else none. */
+function items(node: asn1js.AsnType | undefined): asn1js.AsnType[] {
+  const value = (node as { valueBlock?: { value?: unknown } } | undefined)?.valueBlock?.value;
+  return Array.isArray(value) ? (value as asn1js.AsnType[]) : [];
+}
+
+function isContextTag(node: asn1js.AsnType | undefined, n: number): boolean {
+  const id = (node as { idBlock?: { tagClass?: number; tagNumber?: number } } | undefined)?.idBlock;
+  return id?.tagClass === 3 && id.tagNumber === n;
 }
 
 function escapeRdnValue(value: string): string {
@@ -118,12 +136,26 @@ function hex(bytes: ArrayBuffer | Uint8Array): string {
   return Buffer.from(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes)).toString('hex');
 }
 
-function readKeyUsage(cert: pkijs.Certificate): KeyUsageName[] | undefined {
-  const ext = cert.extensions?.find((e) => e.extnID === '2.5.29.15');
+interface Extension {
+  readonly oid: string;
+  readonly value: Uint8Array;
+}
+
+function readExtensions(node: asn1js.AsnType | undefined): Extension[] {
+  return items(items(node)[0]).flatMap((ext) => {
+    const parts = items(ext);
+    const id = parts[0];
+    const value = parts[parts.length - 1];
+    if (!(id instanceof asn1js.ObjectIdentifier) || !(value instanceof asn1js.OctetString)) return [];
+    return [{ oid: id.valueBlock.toString(), value: value.valueBlock.valueHexView }];
+  });
+}
+
+function readKeyUsage(extensions: readonly Extension[]): KeyUsageName[] | undefined {
+  const ext = extensions.find((e) => e.oid === '2.5.29.15');
   if (!ext) return undefined;
-  const parsed = asn1js.fromBER(ext.extnValue.valueBlock.valueHexView);
-  const bits = parsed.result as asn1js.BitString;
-  const bytes = bits.valueBlock.valueHexView;
+  const bits = asn1js.fromBER(ext.value).result;
+  const bytes = bits instanceof asn1js.BitString ? bits.valueBlock.valueHexView : new Uint8Array();
   const used: KeyUsageName[] = [];
   KEY_USAGE_BITS.forEach((usage, i) => {
     const byte = bytes[i >> 3] ?? 0;
@@ -132,29 +164,70 @@ function readKeyUsage(cert: pkijs.Certificate): KeyUsageName[] | undefined {
   return used;
 }
 
-function readExtendedKeyUsage(cert: pkijs.Certificate): string[] | undefined {
-  const ext = cert.extensions?.find((e) => e.extnID === '2.5.29.37');
+function readExtendedKeyUsage(extensions: readonly Extension[]): string[] | undefined {
+  const ext = extensions.find((e) => e.oid === '2.5.29.37');
   if (!ext) return undefined;
-  const parsed = asn1js.fromBER(ext.extnValue.valueBlock.valueHexView).result as asn1js.Sequence;
-  return parsed.valueBlock.value.map((v) => (v as asn1js.ObjectIdentifier).valueBlock.toString());
+  return items(asn1js.fromBER(ext.value).result).flatMap((v) =>
+    v instanceof asn1js.ObjectIdentifier ? [v.valueBlock.toString()] : [],
+  );
 }
 
-function readIsCA(cert: pkijs.Certificate): boolean {
-  const ext = cert.extensions?.find((e) => e.extnID === '2.5.29.19');
+function readIsCA(extensions: readonly Extension[]): boolean {
+  const ext = extensions.find((e) => e.oid === '2.5.29.19');
   if (!ext) return false;
-  const parsed = asn1js.fromBER(ext.extnValue.valueBlock.valueHexView).result as asn1js.Sequence;
-  const first = parsed.valueBlock.value[0];
+  const first = items(asn1js.fromBER(ext.value).result)[0];
   return first instanceof asn1js.Boolean ? first.valueBlock.value : false;
 }
 
+function readTime(node: asn1js.AsnType | undefined): Date {
+  if (node instanceof asn1js.UTCTime || node instanceof asn1js.GeneralizedTime) return node.toDate();
+  throw new Error('validity time');
+}
+
+/**
+ * The parts of a certificate Kyso reads (RFC 5280 §4.1), straight from the DER with asn1js:
+ * pkijs would do the same but is the slowest module to load on the signing path.
+ */
+function readTbs(der: Uint8Array): {
+  serial: Uint8Array;
+  issuer: asn1js.AsnType | undefined;
+  subject: asn1js.AsnType | undefined;
+  notBefore: Date;
+  notAfter: Date;
+  spki: Uint8Array;
+  extensions: Extension[];
+} {
+  const parsed = asn1js.fromBER(der);
+  if (parsed.offset === -1) throw new Error(parsed.result.error);
+  const tbs = items(items(parsed.result)[0]);
+  let i = isContextTag(tbs[0], 0) ? 1 : 0; // [0] version
+  const serial = tbs[i++];
+  i++; // signature algorithm
+  const issuer = tbs[i++];
+  const validity = items(tbs[i++]);
+  const subject = tbs[i++];
+  const spkiNode = tbs[i++];
+  const extensions = readExtensions(tbs.slice(i).find((n) => isContextTag(n, 3)));
+  if (!(serial instanceof asn1js.Integer) || !spkiNode) throw new Error('certificate structure');
+  return {
+    serial: serial.valueBlock.valueHexView,
+    issuer,
+    subject,
+    notBefore: readTime(validity[0]),
+    notAfter: readTime(validity[1]),
+    spki: new Uint8Array(spkiNode.toBER(false)),
+    extensions,
+  };
+}
+
 export function parseCertificate(der: Uint8Array): CertificateInfo {
-  let cert: pkijs.Certificate;
+  let tbs: ReturnType<typeof readTbs>;
   try {
-    cert = pkijs.Certificate.fromBER(der);
+    tbs = readTbs(der);
   } catch (cause) {
     throw new KysoError('CERT_INVALID', 'The certificate cannot be parsed.', { cause });
   }
-  const spki = new Uint8Array(cert.subjectPublicKeyInfo.toSchema().toBER(false));
+  const spki = tbs.spki;
   let key: CertificateInfo['key'];
   try {
     const pub = createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
@@ -171,8 +244,8 @@ export function parseCertificate(der: Uint8Array): CertificateInfo {
   } catch (cause) {
     throw new KysoError('KEY_UNSUPPORTED', 'The certificate holds a key type Kyso cannot use.', { cause });
   }
-  const subject = readName(cert.subject);
-  const issuer = readName(cert.issuer);
+  const subject = readName(tbs.subject);
+  const issuer = readName(tbs.issuer);
   const find = (type: string): string | undefined =>
     [...subject].reverse().find((a) => a.type === type)?.value;
   return {
@@ -184,12 +257,12 @@ export function parseCertificate(der: Uint8Array): CertificateInfo {
     subjectCN: find('CN'),
     subjectOrganization: find('O'),
     subjectTitle: find('title'),
-    serialHex: hex(cert.serialNumber.valueBlock.valueHexView).replace(/^(00)+(?=.)/, ''),
-    notBefore: cert.notBefore.value,
-    notAfter: cert.notAfter.value,
-    keyUsage: readKeyUsage(cert),
-    extendedKeyUsage: readExtendedKeyUsage(cert),
-    isCA: readIsCA(cert),
+    serialHex: hex(tbs.serial).replace(/^(00)+(?=.)/, ''),
+    notBefore: tbs.notBefore,
+    notAfter: tbs.notAfter,
+    keyUsage: readKeyUsage(tbs.extensions),
+    extendedKeyUsage: readExtendedKeyUsage(tbs.extensions),
+    isCA: readIsCA(tbs.extensions),
     key,
     spki,
     sha256: createHash('sha256').update(der).digest('hex'),
