@@ -4,6 +4,9 @@ import { errorLine, EXIT, exitCodeFor, langFrom, usageError } from './cli-io.js'
 import { tokensCommand } from './tokens-command.js';
 import { doctorCommand } from './doctor-command.js';
 import { signCommand } from './sign-command.js';
+import { batchCommand } from './batch-command.js';
+import { verifyCommand } from './verify-command.js';
+import { extendCommand } from './extend-command.js';
 import type { Lang } from '../shared/messages.js';
 
 const HELP = `kyso — ký số văn bản PDF bằng USB token (PAdES) / sign PDFs with USB tokens
@@ -15,9 +18,26 @@ Usage:
   kyso sign IN.pdf -o OUT.pdf [--module PATH] [--token LABEL | --slot N] [--key ID_HEX]
             [--p12 FILE | --demo] [--pin-stdin | --pin-env NAME] [--allow-final-try]
             [--reason TEXT] [--location TEXT] [--contact TEXT] [--field NAME] [--page N]
-            [--level B-B|B-T] [--tsa URL [--tsa-user U --tsa-password-env NAME | --tsa-token-env NAME]]
+            [--level B-B|B-T|B-LT|B-LTA] [--tsa URL [--tsa-user U --tsa-password-env NAME | --tsa-token-env NAME]]
             [--hash sha256|sha384|sha512] [--pss] [--certify no-changes|form-fill|annotations]
             [--repair] [--overwrite] [--json]
+            [--template personal|seal|text|certified-copy [--image FILE] [--page N]
+             [--rect x,y,w,h | --anchor TEXT] [--doc-number TEXT] [--agency TEXT]
+             [--cert-number N --cert-book BOOK] [--font FILE.ttf] [--seal-diameter MM]
+             [--allow-unsigned-seal]]
+  kyso verify FILE.pdf [--trust FILE]... [--trust-dir DIR]... [--no-trust-store] [--online]
+              [--at TIME] [--json] [--report FILE.html] [--lang vi|en] [--require-revocation]
+              [--extract-revision N OUT.pdf] [--overwrite]
+              (exit 0: every signature valid; 1: invalid, indeterminate or unsigned; 2: bad input)
+  kyso batch (--in DIR | FILE...) --out DIR [--suffix TEXT] [--recursive] [--profile FILE]
+             [identity, signature and appearance options as for kyso sign]
+             [--resume [--retry-failed]] [--report FILE.json|FILE.csv] [--overwrite]
+             [--concurrency N] [--tsa-concurrency N] [--lang vi|en]
+             (exit 0: every document signed; 1: some failed or not done, see the report; 2: bad usage)
+  kyso extend FILE.pdf -o OUT.pdf [--level B-LT|B-LTA] [--tsa URL [--tsa-user U ...]] [--offline]
+              [--if-due] [--overwrite] [--json] [--lang vi|en]
+              (adds the DSS — certificates, OCSP, CRLs — and for B-LTA an archive timestamp;
+               --if-due renews B-LTA only when its timestamp nears expiry)
   kyso --help | --version
 
 Environment:
@@ -32,6 +52,9 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   tokens: tokensCommand,
   doctor: doctorCommand,
   sign: signCommand,
+  extend: extendCommand,
+  batch: batchCommand,
+  verify: verifyCommand,
 };
 
 function peekLang(argv: readonly string[]): string | undefined {

@@ -1,7 +1,15 @@
 // `kyso sign IN.pdf -o OUT.pdf …`: one PAdES signature with a token, a .p12 file or the demo identity.
 import {
+  APPEARANCE_TEMPLATES,
   KysoError,
+  loadAppearanceSettings,
+  loadTrustStore,
+  verifyPdf,
+  parseDisplayRect,
+  prepareAppearance,
   signPdf,
+  type AppearanceRequest,
+  type AppearanceTemplate,
   type CertifyLevel,
   type PdfSignOptions,
   type SignProgress,
@@ -11,6 +19,7 @@ import { EXIT, usageError } from './cli-io.js';
 import { parseCommandArgs } from './command-args.js';
 import { openSignerFromOptions, SIGNER_OPTIONS } from './signer-options.js';
 import { tsaOptionsFrom, TSA_OPTIONS } from './tsa-options.js';
+import { longTermWarnings, signingRevocationPolicy } from './extend-command.js';
 
 export const SIGNATURE_OPTIONS = {
   reason: { type: 'string' },
@@ -26,6 +35,102 @@ export const SIGNATURE_OPTIONS = {
   overwrite: { type: 'boolean' },
   ...TSA_OPTIONS,
 } as const;
+
+/** The visible signature (Decree 30 templates); without --template the signature is invisible. */
+export const APPEARANCE_OPTIONS = {
+  template: { type: 'string' },
+  image: { type: 'string' },
+  rect: { type: 'string' },
+  anchor: { type: 'string' },
+  'doc-number': { type: 'string' },
+  agency: { type: 'string' },
+  'cert-number': { type: 'string' },
+  'cert-book': { type: 'string' },
+  font: { type: 'string' },
+  'seal-diameter': { type: 'string' },
+  'allow-unsigned-seal': { type: 'boolean' },
+} as const;
+
+export interface AppearanceOptionValues {
+  template?: string;
+  image?: string;
+  rect?: string;
+  anchor?: string;
+  'doc-number'?: string;
+  agency?: string;
+  'cert-number'?: string;
+  'cert-book'?: string;
+  font?: string;
+  'seal-diameter'?: string;
+  'allow-unsigned-seal'?: boolean;
+  field?: string;
+}
+
+/** The appearance request of the options, or undefined for an invisible signature. */
+export async function appearanceRequestFrom(
+  values: AppearanceOptionValues,
+): Promise<AppearanceRequest | undefined> {
+  const template = values.template;
+  if (template === undefined) {
+    const stray = (
+      [
+        'image',
+        'rect',
+        'anchor',
+        'doc-number',
+        'agency',
+        'cert-number',
+        'cert-book',
+        'font',
+        'seal-diameter',
+      ] as const
+    ).find((k) => values[k] !== undefined);
+    if (stray !== undefined || values['allow-unsigned-seal']) {
+      throw usageError(
+        `--${stray ?? 'allow-unsigned-seal'} needs --template ${APPEARANCE_TEMPLATES.join('|')}`,
+      );
+    }
+    return undefined;
+  }
+  if (!(APPEARANCE_TEMPLATES as readonly string[]).includes(template)) {
+    throw usageError(`--template takes ${APPEARANCE_TEMPLATES.join(', ')}, not "${template}"`);
+  }
+  if (values.rect !== undefined && values.anchor !== undefined)
+    throw usageError('choose --rect or --anchor, not both');
+  if (values.field !== undefined && (values.rect !== undefined || values.anchor !== undefined)) {
+    throw usageError('--field places the signature in that field: leave out --rect and --anchor');
+  }
+  let sealDiameterMm: number | undefined;
+  if (values['seal-diameter'] !== undefined) {
+    sealDiameterMm = Number(values['seal-diameter']);
+    if (!Number.isFinite(sealDiameterMm) || sealDiameterMm <= 0 || sealDiameterMm > 200) {
+      throw usageError(
+        `--seal-diameter takes the seal's diameter in millimetres, not "${values['seal-diameter']}"`,
+      );
+    }
+  }
+  const settings = await loadAppearanceSettings();
+  return {
+    template: template as AppearanceTemplate,
+    settings: values.font !== undefined ? { ...settings, font: values.font } : settings,
+    ...(values.image !== undefined ? { image: values.image } : {}),
+    ...(values.rect !== undefined ? { rect: parseDisplayRect(values.rect) } : {}),
+    ...(values.anchor !== undefined ? { anchor: values.anchor } : {}),
+    ...(values.field !== undefined ? { fieldName: values.field } : {}),
+    ...(values['doc-number'] !== undefined ? { docNumber: values['doc-number'] } : {}),
+    ...(values.agency !== undefined ? { organization: values.agency } : {}),
+    ...(values['cert-number'] !== undefined || values['cert-book'] !== undefined
+      ? {
+          certification: {
+            ...(values['cert-number'] !== undefined ? { number: values['cert-number'] } : {}),
+            ...(values['cert-book'] !== undefined ? { book: values['cert-book'] } : {}),
+          },
+        }
+      : {}),
+    ...(sealDiameterMm !== undefined ? { sealDiameterMm } : {}),
+    ...(values['allow-unsigned-seal'] ? { allowSealWithoutSignature: true } : {}),
+  };
+}
 
 const HASHES = ['sha256', 'sha384', 'sha512'] as const;
 const CERTIFY_LEVELS: readonly CertifyLevel[] = ['no-changes', 'form-fill', 'annotations'];
@@ -55,8 +160,10 @@ export function signOptionsFrom(values: SignatureOptionValues): PdfSignOptions {
   if (!(HASHES as readonly string[]).includes(hash))
     throw usageError(`--hash takes sha256, sha384 or sha512, not "${hash}"`);
   const level = values.level ?? (values.tsa ? 'B-T' : 'B-B');
-  if (level !== 'B-B' && level !== 'B-T') throw usageError(`--level takes B-B or B-T, not "${level}"`);
-  if (level === 'B-T' && !values.tsa) throw usageError('--level B-T needs --tsa URL');
+  if (level !== 'B-B' && level !== 'B-T' && level !== 'B-LT' && level !== 'B-LTA') {
+    throw usageError(`--level takes B-B, B-T, B-LT or B-LTA, not "${level}"`);
+  }
+  if (level !== 'B-B' && !values.tsa) throw usageError(`--level ${level} needs --tsa URL`);
   let page: number | undefined;
   if (values.page !== undefined) {
     page = Number(values.page);
@@ -102,6 +209,7 @@ export async function signCommand(argv: string[], lang: Lang): Promise<number> {
     {
       ...SIGNER_OPTIONS,
       ...SIGNATURE_OPTIONS,
+      ...APPEARANCE_OPTIONS,
       output: { type: 'string', short: 'o' },
       json: { type: 'boolean' },
       lang: { type: 'string' },
@@ -112,7 +220,24 @@ export async function signCommand(argv: string[], lang: Lang): Promise<number> {
     throw usageError('kyso sign takes one input PDF: kyso sign IN.pdf -o OUT.pdf');
   if (!values.output) throw usageError('the output file is missing: -o OUT.pdf');
   const input = positionals[0] as string;
-  const options = signOptionsFrom(values);
+  let options = signOptionsFrom(values);
+  // The revocation check before signing and the B-LT/B-LTA evidence follow the settings file.
+  options = { ...options, revocation: await signingRevocationPolicy() };
+  // Image, font, page, box, anchor and the seal rule are checked before the PIN is asked.
+  let appearance = await appearanceRequestFrom(values);
+  if (appearance?.template === 'seal' && appearance.allowSealWithoutSignature !== true) {
+    // Decree 30 art. 32: the agency seals only what a competent person validly signed.
+    const report = await verifyPdf({ input, trust: await loadTrustStore(), lang });
+    const existingSignatures = report.signatures
+      .filter((s) => s.type === 'signature')
+      .map((s) => ({ fieldName: s.field, valid: s.status === 'valid' }));
+    appearance = { ...appearance, existingSignatures };
+  }
+  if (appearance !== undefined) {
+    const prepared = await prepareAppearance(input, appearance, options.page);
+    options = { ...options, page: prepared.page, appearance: prepared.appearance };
+    for (const w of prepared.warnings) process.stderr.write(`${lang === 'vi' ? w.vi : w.en}\n`);
+  }
   const opened = await openSignerFromOptions(values, lang);
   const controller = new AbortController();
   const onSignal = (): void => controller.abort();
@@ -141,6 +266,7 @@ export async function signCommand(argv: string[], lang: Lang): Promise<number> {
           : `Signed ${result.output} (${who}, ${result.level}, field ${result.fieldName}).\n`,
       );
     }
+    for (const line of longTermWarnings(result, lang)) process.stderr.write(`${line}\n`);
     return EXIT.OK;
   } catch (err) {
     if (err instanceof KysoError) throw err;

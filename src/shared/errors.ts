@@ -66,12 +66,24 @@ export const ERROR_CODES = [
   'TSA_BAD_RESPONSE',
   'TSA_REJECTED',
   'TSA_AUTH_FAILED',
+  // revocation and long-term validation (B-LT, B-LTA, kyso extend)
+  'REVOCATION_UNAVAILABLE',
+  'PDF_NOT_SIGNED',
   // appearance
   'IMAGE_NOT_FOUND',
   'IMAGE_UNSUPPORTED',
+  'IMAGE_UNREADABLE',
+  'IMAGE_TOO_LARGE',
   'RECT_OUTSIDE_PAGE',
   'ANCHOR_NOT_FOUND',
   'FONT_NO_VIETNAMESE',
+  'FONT_UNREADABLE',
+  'SEAL_WITHOUT_SIGNATURE',
+  // batches (kyso batch): the journal of an output folder
+  'BATCH_JOURNAL_EXISTS',
+  'BATCH_JOURNAL_INVALID',
+  'BATCH_RESUME_MISMATCH',
+  'BATCH_IN_PROGRESS',
   // anything we did not foresee: a bug, reported without a stack trace to the user
   'INTERNAL',
 ] as const;

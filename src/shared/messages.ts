@@ -252,6 +252,16 @@ export const MESSAGES: Readonly<Record<ErrorCode, { readonly vi: Text; readonly 
     vi: (d) => `Máy chủ cấp dấu thời gian ${s(d['url'])} từ chối thông tin đăng nhập; hãy kiểm tra cấu hình.`,
     en: (d) => `The timestamp server ${s(d['url'])} refused the credentials; check the settings.`,
   },
+  REVOCATION_UNAVAILABLE: {
+    vi: (d) =>
+      `Không kiểm tra được tình trạng thu hồi của chứng thư ${s(d['subject'])}${d['reason'] ? ` (${s(d['reason'])})` : ''}; chính sách không cho phép ký khi chưa kiểm tra được. Hãy kiểm tra kết nối mạng hoặc thử lại sau.`,
+    en: (d) =>
+      `The revocation status of ${s(d['subject'])} could not be checked${d['reason'] ? ` (${s(d['reason'])})` : ''}; the policy does not allow signing without it. Check the network connection or try again later.`,
+  },
+  PDF_NOT_SIGNED: {
+    vi: (d) => `Tệp ${s(d['path'])} chưa có chữ ký số nào để bổ sung dữ liệu kiểm tra dài hạn.`,
+    en: (d) => `${s(d['path'])} carries no signature to add long-term validation data to.`,
+  },
   IMAGE_NOT_FOUND: {
     vi: (d) => `Không tìm thấy ảnh ${s(d['path'])}.`,
     en: (d) => `Image not found: ${s(d['path'])}.`,
@@ -259,6 +269,17 @@ export const MESSAGES: Readonly<Record<ErrorCode, { readonly vi: Text; readonly 
   IMAGE_UNSUPPORTED: {
     vi: () => 'Ảnh phải là tệp PNG hoặc JPEG.',
     en: () => 'The image must be a PNG or JPEG file.',
+  },
+  IMAGE_UNREADABLE: {
+    vi: (d) =>
+      `Không đọc được ảnh ${s(d['path'])}: tệp bị hỏng hoặc không mở được${d['reason'] ? ` (${s(d['reason'])})` : ''}.`,
+    en: (d) =>
+      `Cannot read the image ${s(d['path'])}: the file is damaged or cannot be opened${d['reason'] ? ` (${s(d['reason'])})` : ''}.`,
+  },
+  IMAGE_TOO_LARGE: {
+    vi: (d) => `Ảnh ${s(d['path'])} quá lớn; hãy dùng ảnh nhỏ hơn (tối đa 20 MB, 40 triệu điểm ảnh).`,
+    en: (d) =>
+      `The image ${s(d['path'])} is too large; use a smaller one (at most 20 MB and 40 million pixels).`,
   },
   RECT_OUTSIDE_PAGE: {
     vi: () => 'Vị trí chữ ký nằm ngoài trang.',
@@ -271,6 +292,40 @@ export const MESSAGES: Readonly<Record<ErrorCode, { readonly vi: Text; readonly 
   FONT_NO_VIETNAMESE: {
     vi: (d) => `Phông chữ ${s(d['path'])} thiếu ký tự tiếng Việt.`,
     en: (d) => `The font ${s(d['path'])} lacks Vietnamese characters.`,
+  },
+  FONT_UNREADABLE: {
+    vi: (d) => `Không đọc được tệp phông chữ ${s(d['path'])}.`,
+    en: (d) => `Cannot read the font file ${s(d['path'])}.`,
+  },
+  SEAL_WITHOUT_SIGNATURE: {
+    vi: () =>
+      'Văn bản chưa có chữ ký số hợp lệ của người có thẩm quyền: không được ký số của cơ quan, tổ chức (Nghị định 30/2020/NĐ-CP, Điều 32).',
+    en: () =>
+      "The document carries no valid signature of the competent person: the agency's signature cannot be applied (Decree 30/2020/NĐ-CP, art. 32).",
+  },
+  BATCH_JOURNAL_EXISTS: {
+    vi: (d) =>
+      `Thư mục ${s(d['path'])} đã có nhật ký của một đợt ký trước; dùng --resume để ký tiếp đợt đó, hoặc chọn thư mục khác.`,
+    en: (d) =>
+      `${s(d['path'])} already holds the journal of an earlier batch; use --resume to continue it, or choose another folder.`,
+  },
+  BATCH_JOURNAL_INVALID: {
+    vi: (d) =>
+      `Nhật ký đợt ký ${s(d['path'])} bị hỏng${d['line'] !== undefined ? ` (dòng ${s(d['line'])})` : ''}; không thể ký tiếp. Hãy chọn thư mục kết quả khác.`,
+    en: (d) =>
+      `The batch journal ${s(d['path'])} is damaged${d['line'] !== undefined ? ` (line ${s(d['line'])})` : ''}; the batch cannot be resumed. Choose another output folder.`,
+  },
+  BATCH_RESUME_MISMATCH: {
+    vi: (d) =>
+      `Tùy chọn ký khác với đợt ký đang dở trong ${s(d['path'])}; hãy dùng đúng tùy chọn (hoặc hồ sơ) cũ, hoặc chọn thư mục kết quả khác.`,
+    en: (d) =>
+      `The signing options differ from those of the unfinished batch in ${s(d['path'])}; use the same options (or profile), or choose another output folder.`,
+  },
+  BATCH_IN_PROGRESS: {
+    vi: (d) =>
+      `Một đợt ký khác đang chạy trên thư mục ${s(d['path'])} (tiến trình ${s(d['pid'])}${d['host'] ? ` trên máy ${s(d['host'])}` : ''}). Nếu chắc chắn không còn chạy, hãy xóa tệp ${s(d['lock'])}.`,
+    en: (d) =>
+      `Another batch is running on ${s(d['path'])} (process ${s(d['pid'])}${d['host'] ? ` on ${s(d['host'])}` : ''}). If it surely is not, delete ${s(d['lock'])}.`,
   },
   INTERNAL: {
     vi: () => 'Lỗi nội bộ của Kyso. Hãy gửi báo cáo (kyso doctor) cho bộ phận CNTT.',

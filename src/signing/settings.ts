@@ -1,5 +1,6 @@
-// The engine's settings file (<KYSO_HOME>/settings.json): token libraries, and later TSA, revocation
-// and appearance defaults. IT staff may preset it; it is parsed, never trusted as it is.
+// The engine's settings file (<KYSO_HOME>/settings.json): token libraries, the network (proxy), the
+// timestamp server, OCSP/CRL behaviour and long-term validation. IT staff may preset it; it is
+// parsed, never trusted as it is.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
@@ -18,6 +19,55 @@ export const SettingsSchema = z
       .prefault({}),
     /** Intermediate CA certificates (PEM or DER files) used to complete signers' chains. */
     intermediates: z.array(z.string().min(1)).default([]),
+    /** Network access of the engine (OCSP, CRL, CA certificates; later the TSA too). */
+    network: z
+      .object({
+        /** http://[user:password@]host:port of an HTTP proxy; absent: direct connections. */
+        proxy: z.url({ protocol: /^https?$/ }).optional(),
+        /** Hosts (or .domain suffixes) reached directly, without the proxy. */
+        noProxy: z.array(z.string().min(1)).default([]),
+      })
+      .prefault({}),
+    /** The timestamp server used when a command names none (B-T, B-LT, B-LTA, kyso extend). */
+    tsa: z
+      .object({
+        url: z.url({ protocol: /^https?$/ }).optional(),
+        /** Deadline of one request, in milliseconds (the government TSA can be slow). */
+        timeoutMs: z.number().int().positive().max(600_000).default(60_000),
+        retries: z.number().int().min(0).max(10).default(2),
+        policyOid: z
+          .string()
+          .regex(/^[0-2](\.\d+)+$/)
+          .optional(),
+      })
+      .prefault({}),
+    /** OCSP and CRL behaviour (Circular 15/2025: check revocation before signing, keep the evidence). */
+    revocation: z
+      .object({
+        /** online: ask OCSP responders and CRL servers; offline: use only the cache, and say what is missing. */
+        mode: z.enum(['online', 'offline']).default('online'),
+        /**
+         * When to check the signer's certificate before signing: always; only for B-LT and B-LTA
+         * signatures (which fetch the data anyway); never.
+         */
+        checkBeforeSigning: z.enum(['always', 'long-term', 'never']).default('long-term'),
+        /** A status that cannot be checked: sign and warn, or refuse to sign. */
+        whenUnavailable: z.enum(['warn', 'refuse']).default('warn'),
+        /** Ask OCSP first (small, fresh) or the CRL first. */
+        prefer: z.enum(['ocsp', 'crl']).default('ocsp'),
+        /** Deadline of one OCSP/CRL/CA-certificate request, in milliseconds. */
+        timeoutMs: z.number().int().positive().max(300_000).default(15_000),
+        retries: z.number().int().min(0).max(5).default(1),
+        /** Keep responses under <KYSO_HOME>/cache/revocation/ until their nextUpdate. */
+        cache: z.boolean().default(true),
+      })
+      .prefault({}),
+    /** Long-term validation (B-LTA): renew the archive timestamp this many days before its TSA certificate expires. */
+    ltv: z
+      .object({
+        renewBeforeDays: z.number().int().min(1).max(3650).default(180),
+      })
+      .prefault({}),
   })
   .prefault({});
 

@@ -15,8 +15,19 @@ function isSequence(element: asn1js.AsnType | undefined): element is asn1js.Sequ
   return element instanceof asn1js.Sequence;
 }
 
+/** Decoded once per certificate object: a batch signs hundreds of documents with one certificate. */
+const known = new WeakMap<Uint8Array, CertificateIdentity>();
+
 /** Issuer and serial of a certificate; CERT_INVALID if `der` is not an X.509 certificate. */
 export function certificateIdentity(der: Uint8Array): CertificateIdentity {
+  const cached = known.get(der);
+  if (cached !== undefined) return cached;
+  const identity = readIdentity(der);
+  known.set(der, identity);
+  return identity;
+}
+
+function readIdentity(der: Uint8Array): CertificateIdentity {
   const invalid = (): KysoError => new KysoError('CERT_INVALID', 'the signing certificate is not valid DER');
   const cert = decode(der);
   if (!isSequence(cert)) throw invalid();

@@ -32,3 +32,5 @@ export { BYTE_RANGE_LENGTH, serializeValue } from './serializer.js';
 export type { PlaceholderLocation } from './serializer.js';
 export { byteRangeAround, patchByteRange, patchHexContents } from './placeholders.js';
 export type { ByteRange } from './placeholders.js';
+export { Lexer } from './lexer.js';
+export { ObjectParser } from './object-parser.js';

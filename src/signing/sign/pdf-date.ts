@@ -1,34 +1,10 @@
 // PDF date strings (ISO 32000-1 §7.9.4) in Vietnam's time zone: /M is written as local time with
 // the +07'00' offset, the way Vietnamese signing tools and Decree 30 appearances show the time.
-
-export const VIETNAM_OFFSET_MINUTES = 7 * 60;
+import { VIETNAM_UTC_OFFSET_MINUTES, wallClock } from '../../shared/vietnam-time.js';
 
 const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
 
-/** The wall-clock fields of `date` at a fixed UTC offset (Vietnam has no daylight saving time). */
-export function wallClock(
-  date: Date,
-  offsetMinutes = VIETNAM_OFFSET_MINUTES,
-): {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-} {
-  const shifted = new Date(date.getTime() + offsetMinutes * 60_000);
-  return {
-    year: shifted.getUTCFullYear(),
-    month: shifted.getUTCMonth() + 1,
-    day: shifted.getUTCDate(),
-    hour: shifted.getUTCHours(),
-    minute: shifted.getUTCMinutes(),
-    second: shifted.getUTCSeconds(),
-  };
-}
-
-export function pdfDate(date: Date, offsetMinutes = VIETNAM_OFFSET_MINUTES): string {
+export function pdfDate(date: Date, offsetMinutes = VIETNAM_UTC_OFFSET_MINUTES): string {
   const w = wallClock(date, offsetMinutes);
   const sign = offsetMinutes >= 0 ? '+' : '-';
   const abs = Math.abs(offsetMinutes);

@@ -12,6 +12,7 @@ import {
   type DigestAlgorithm,
   type SignatureScheme,
   type Signer,
+  type TimestampFunction,
   type TsaAuth,
   type TsaEvent,
 } from '../cms/index.js';
@@ -28,8 +29,19 @@ import { assertCertificateCanSign } from './certificate-checks.js';
 import { readDocMdpPermission, type DocMdpPermission } from './docmdp.js';
 import { checkOutputPath, PendingOutput } from './output-file.js';
 import { prepareSignature, type WidgetAppearance } from './signature-field.js';
+// Long-term levels and the revocation check before signing (src/signing/ltv owns them).
+import {
+  appendLongTermAfterSigning,
+  checkRevocationBeforeSigning,
+  isLongTermLevel,
+  rememberSignatureTimestamp,
+  signatureTimestampSizeHint,
+  type SignerRevocationSummary,
+  type SigningRevocationPolicy,
+} from '../ltv/signing-long-term.js';
+import type { LongTermProgress, LongTermResult } from '../ltv/long-term.js';
 
-export type SignatureLevel = 'B-B' | 'B-T';
+export type SignatureLevel = 'B-B' | 'B-T' | 'B-LT' | 'B-LTA';
 export type CertifyLevel = 'no-changes' | 'form-fill' | 'annotations';
 
 export interface TsaOptions {
@@ -59,6 +71,11 @@ export interface PdfSignOptions {
   readonly page?: number;
   readonly level?: SignatureLevel;
   readonly tsa?: TsaOptions;
+  /**
+   * Gets the signature timestamp instead of asking `tsa` directly (a batch puts its limit on
+   * concurrent TSA requests here); like `tsa`, it makes the signature B-T.
+   */
+  readonly timestamper?: TimestampFunction;
   readonly digest?: DigestAlgorithm;
   /** RSA-PSS instead of PKCS#1 v1.5 (RSA keys only). */
   readonly pss?: boolean;
@@ -71,6 +88,8 @@ export interface PdfSignOptions {
   /** Bytes to allow for the timestamp token when sizing /Contents. */
   readonly timestampSizeHint?: number;
   readonly appearance?: (ctx: AppearanceContext) => Promise<WidgetAppearance>;
+  /** OCSP/CRL behaviour: the check before signing, and the evidence of B-LT/B-LTA. */
+  readonly revocation?: SigningRevocationPolicy;
 }
 
 export type SignProgress =
@@ -80,6 +99,8 @@ export type SignProgress =
   | { readonly stage: 'signing' }
   | { readonly stage: 'timestamp'; readonly event: TsaEvent }
   | { readonly stage: 'writing' }
+  | { readonly stage: 'revocation' }
+  | { readonly stage: 'long-term'; readonly progress: LongTermProgress }
   | { readonly stage: 'done' };
 
 export interface SignPdfRequest {
@@ -107,6 +128,10 @@ export interface SignPdfResult {
     readonly subjectDN: string;
     readonly serialHex: string;
   };
+  /** The signer's revocation status before signing (unknown: signed without it, as the policy allows). */
+  readonly revocation?: SignerRevocationSummary;
+  /** B-LT/B-LTA: the validation data and timestamps added, and what could not be fetched. */
+  readonly longTerm?: LongTermResult;
 }
 
 const CERTIFY: Readonly<Record<CertifyLevel, DocMdpPermission>> = {
@@ -159,14 +184,25 @@ async function openInput(input: string, repair: boolean): Promise<PdfReader> {
   return reader;
 }
 
+/** Parsed once per certificate object: a batch signs hundreds of documents with one certificate. */
+const parsedCertificates = new WeakMap<Uint8Array, CertificateInfo>();
+
+function certificateInfoOf(der: Uint8Array): CertificateInfo {
+  const cached = parsedCertificates.get(der);
+  if (cached !== undefined) return cached;
+  const info = parseCertificate(der);
+  parsedCertificates.set(der, info);
+  return info;
+}
+
 export async function signPdf(request: SignPdfRequest): Promise<SignPdfResult> {
   const { input, output, signer, signal } = request;
   const options = request.options ?? {};
   const progress = request.onProgress ?? (() => undefined);
-  const level: SignatureLevel = options.level ?? (options.tsa ? 'B-T' : 'B-B');
-  if (level === 'B-T' && !options.tsa) {
-    throw new KysoError('USAGE', 'A B-T signature needs a timestamp server (--tsa URL).', {
-      details: { reason: 'B-T needs --tsa' },
+  const level: SignatureLevel = options.level ?? (options.tsa || options.timestamper ? 'B-T' : 'B-B');
+  if (level !== 'B-B' && !options.tsa && !options.timestamper) {
+    throw new KysoError('USAGE', `A ${level} signature needs a timestamp server (--tsa URL).`, {
+      details: { reason: `${level} needs --tsa` },
     });
   }
   const digest = options.digest ?? 'sha256';
@@ -185,9 +221,11 @@ export async function signPdf(request: SignPdfRequest): Promise<SignPdfResult> {
   progress({ stage: 'reading' });
   await assertReadable(input);
   await checkOutputPath(input, output, options.overwrite ?? false);
-  const certificate = parseCertificate(signer.certificate);
+  const certificate = certificateInfoOf(signer.certificate);
   const signingTime = options.signingTime ?? new Date();
   assertCertificateCanSign(certificate, signingTime);
+  progress({ stage: 'revocation' });
+  const revocationCheck = await checkRevocationBeforeSigning(signer, level, options.revocation, signal);
 
   const reader = await openInput(input, options.repair ?? false);
   try {
@@ -225,22 +263,28 @@ export async function signPdf(request: SignPdfRequest): Promise<SignPdfResult> {
     const appearance = options.appearance
       ? await options.appearance({ reader, pageIndex, certificate, signingTime })
       : undefined;
-    const timestampSizeHint = level === 'B-T' ? options.timestampSizeHint : undefined;
+    const timestampSizeHint =
+      level === 'B-B'
+        ? undefined
+        : (options.timestampSizeHint ??
+          (options.tsa ? await signatureTimestampSizeHint(options.tsa, digest, level, signal) : undefined));
     const estimate = await estimateSignedDataSize({
       signer,
       digest,
       scheme,
-      ...(level === 'B-T' ? { timestampSizeHint: timestampSizeHint ?? 8192 } : {}),
+      ...(level !== 'B-B' ? { timestampSizeHint: timestampSizeHint ?? 8192 } : {}),
     });
     let reserved = estimate + CONTENTS_SLACK;
-    const timestamp = options.tsa
-      ? tsaTimestamper({
-          ...options.tsa,
-          digest,
-          ...(signal ? { signal } : {}),
-          onEvent: (event) => progress({ stage: 'timestamp', event }),
-        })
-      : undefined;
+    const timestamp =
+      options.timestamper ??
+      (options.tsa
+        ? tsaTimestamper({
+            ...options.tsa,
+            digest,
+            ...(signal ? { signal } : {}),
+            onEvent: (event) => progress({ stage: 'timestamp', event }),
+          })
+        : undefined);
 
     const pending = await PendingOutput.fromCopy(input, output);
     try {
@@ -306,6 +350,20 @@ export async function signPdf(request: SignPdfRequest): Promise<SignPdfResult> {
         }
         progress({ stage: 'writing' });
         await pending.writeAt(base + contents.offset, patchHexContents(contents, cms));
+        if (options.tsa) await rememberSignatureTimestamp(options.tsa.url, cms);
+        let longTerm: { result: LongTermResult; level: SignatureLevel } | undefined;
+        if (isLongTermLevel(level) && revocationCheck.client !== undefined) {
+          longTerm = await appendLongTermAfterSigning(pending, {
+            level,
+            client: revocationCheck.client,
+            tsa: options.tsa,
+            digest,
+            policy: options.revocation,
+            fieldName: prepared.fieldName,
+            signal,
+            onProgress: (p) => progress({ stage: 'long-term', progress: p }),
+          });
+        }
         checkAborted(signal);
         await pending.commit();
         progress({ stage: 'done' });
@@ -313,7 +371,9 @@ export async function signPdf(request: SignPdfRequest): Promise<SignPdfResult> {
           output: pending.target,
           fieldName: prepared.fieldName,
           signingTime,
-          level,
+          level: longTerm?.level ?? level,
+          revocation: revocationCheck.summary,
+          ...(longTerm ? { longTerm: longTerm.result } : {}),
           byteRange,
           digest,
           scheme,

@@ -1,0 +1,194 @@
+// `kyso extend FILE.pdf -o OUT.pdf [--level B-LT|B-LTA] [--tsa URL]`: long-term validation data for a
+// document already signed (by Kyso or another tool), and the renewal of its archive timestamp. Also
+// the settings-driven revocation policy and the warning lines that `kyso sign` shares.
+import {
+  describeProblems,
+  extendPdf,
+  formatVietnamTime,
+  loadSettings,
+  readCertificateFiles,
+  revocationOptionsFromSettings,
+  signingRevocationPolicyFromSettings,
+  type ExtendPdfResult,
+  type LongTermResult,
+  type RevocationProblem,
+  type SignerRevocationSummary,
+  type SigningRevocationPolicy,
+  type TimestampServer,
+} from '../signing/index.js';
+import type { Lang } from '../shared/messages.js';
+import { EXIT, usageError } from './cli-io.js';
+import { parseCommandArgs } from './command-args.js';
+import { tsaOptionsFrom, TSA_OPTIONS } from './tsa-options.js';
+
+/** The revocation policy of the settings file, with the configured intermediates. */
+export async function signingRevocationPolicy(): Promise<SigningRevocationPolicy> {
+  const settings = await loadSettings();
+  const intermediates = await readCertificateFiles(settings.intermediates);
+  return signingRevocationPolicyFromSettings(settings, intermediates);
+}
+
+function problemLines(problems: readonly RevocationProblem[], lang: Lang): string[] {
+  return problems.map((p) =>
+    lang === 'vi'
+      ? `  - ${p.subject}: ${p.source.toUpperCase()} ${p.url ?? '(chứng thư không ghi địa chỉ)'} — ${p.reason}${p.detail ? ` (${p.detail})` : ''}`
+      : `  - ${p.subject}: ${p.source.toUpperCase()} ${p.url ?? '(no address in the certificate)'} — ${p.reason}${p.detail ? ` (${p.detail})` : ''}`,
+  );
+}
+
+/** Warnings after signing: an unchecked revocation status, missing long-term evidence. */
+export function longTermWarnings(
+  result: { readonly revocation?: SignerRevocationSummary; readonly longTerm?: LongTermResult },
+  lang: Lang,
+): string[] {
+  const lines: string[] = [];
+  if (result.revocation?.status === 'unknown') {
+    lines.push(
+      lang === 'vi'
+        ? 'Cảnh báo: không kiểm tra được tình trạng thu hồi của chứng thư ký; văn bản vẫn được ký theo chính sách. Không lấy được:'
+        : 'Warning: the revocation status of the signing certificate could not be checked; signed as the policy allows. Could not fetch:',
+      ...problemLines(result.revocation.problems, lang),
+    );
+  }
+  const missing = result.longTerm?.problems ?? [];
+  const incomplete = result.longTerm?.signatures.some((s) => !s.complete) === true;
+  if (missing.length > 0 && incomplete) {
+    lines.push(
+      lang === 'vi'
+        ? 'Cảnh báo: dữ liệu kiểm tra dài hạn chưa đầy đủ (chưa đạt B-LT). Không lấy được:'
+        : 'Warning: the long-term validation data is incomplete (B-LT not reached). Could not fetch:',
+      ...problemLines(missing, lang),
+    );
+  }
+  return lines;
+}
+
+const LEVELS = ['B-LT', 'B-LTA'] as const;
+
+function summary(result: ExtendPdfResult, requested: string, lang: Lang): string {
+  const renew = result.renewBy === null ? '' : formatVietnamTime(new Date(result.renewBy));
+  if (!result.written) {
+    return lang === 'vi'
+      ? `Chưa cần gia hạn: dấu thời gian lưu trữ của văn bản còn đủ hạn; hãy gia hạn trước ${renew}. Không ghi tệp nào.\n`
+      : `Nothing to do yet: the archive timestamp is still good; renew it before ${renew}. No file was written.\n`;
+  }
+  const lines: string[] = [];
+  lines.push(
+    lang === 'vi'
+      ? `Đã bổ sung dữ liệu kiểm tra dài hạn vào ${result.output} (mức ${result.level}, yêu cầu ${requested}).`
+      : `Added long-term validation data to ${result.output} (level ${result.level}, asked ${requested}).`,
+  );
+  for (const s of result.signatures) {
+    if (s.type !== 'signature') continue;
+    lines.push(
+      lang === 'vi'
+        ? `  Chữ ký ${s.field}: ${s.level ?? '?'}${s.complete ? '' : ' (thiếu dữ liệu thu hồi)'}`
+        : `  Signature ${s.field}: ${s.level ?? '?'}${s.complete ? '' : ' (revocation data missing)'}`,
+    );
+  }
+  for (const t of result.timestamps) {
+    lines.push(
+      lang === 'vi'
+        ? `  Dấu thời gian ${t.role === 'archive' ? 'lưu trữ' : 'tài liệu'} ${t.field}: ${formatVietnamTime(new Date(t.time))}`
+        : `  ${t.role === 'archive' ? 'Archive' : 'Document'} timestamp ${t.field}: ${formatVietnamTime(new Date(t.time))}`,
+    );
+  }
+  if (renew !== '') {
+    lines.push(
+      lang === 'vi'
+        ? `  Gia hạn (kyso extend --level B-LTA) trước ${renew}.`
+        : `  Renew (kyso extend --level B-LTA) before ${renew}.`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export async function extendCommand(argv: string[], lang: Lang): Promise<number> {
+  const { values, positionals } = parseCommandArgs(
+    argv,
+    {
+      output: { type: 'string', short: 'o' },
+      level: { type: 'string' },
+      offline: { type: 'boolean' },
+      'if-due': { type: 'boolean' },
+      overwrite: { type: 'boolean' },
+      json: { type: 'boolean' },
+      lang: { type: 'string' },
+      ...TSA_OPTIONS,
+    },
+    true,
+  );
+  if (positionals.length !== 1)
+    throw usageError('kyso extend takes one signed PDF: kyso extend IN.pdf -o OUT.pdf');
+  if (!values.output) throw usageError('the output file is missing: -o OUT.pdf');
+  const settings = await loadSettings();
+  const fromArgs = tsaOptionsFrom(values);
+  const tsa: TimestampServer | undefined =
+    fromArgs !== undefined
+      ? { retries: settings.tsa.retries, timeoutMs: settings.tsa.timeoutMs, ...fromArgs }
+      : settings.tsa.url !== undefined
+        ? {
+            url: settings.tsa.url,
+            timeoutMs: settings.tsa.timeoutMs,
+            retries: settings.tsa.retries,
+            ...(settings.tsa.policyOid !== undefined ? { policyOid: settings.tsa.policyOid } : {}),
+          }
+        : undefined;
+  const level = values.level ?? (tsa !== undefined ? 'B-LTA' : 'B-LT');
+  if (!(LEVELS as readonly string[]).includes(level))
+    throw usageError(`--level takes B-LT or B-LTA, not "${level}"`);
+  if (level === 'B-LTA' && tsa === undefined) {
+    throw usageError('--level B-LTA needs a timestamp server: --tsa URL (or tsa.url in the settings)');
+  }
+  if (values['if-due'] && level !== 'B-LTA')
+    throw usageError('--if-due is for renewing B-LTA: add --level B-LTA');
+  const revocation = revocationOptionsFromSettings(settings);
+  const intermediates = await readCertificateFiles(settings.intermediates);
+  const controller = new AbortController();
+  const onSignal = (): void => controller.abort();
+  process.once('SIGINT', onSignal);
+  let result: ExtendPdfResult;
+  try {
+    result = await extendPdf({
+      input: positionals[0] as string,
+      output: values.output,
+      level: level as (typeof LEVELS)[number],
+      revocation: {
+        ...revocation,
+        ...(values.offline ? { mode: 'offline' as const } : {}),
+        signal: controller.signal,
+      },
+      extraCertificates: intermediates,
+      renewBeforeDays: settings.ltv.renewBeforeDays,
+      signal: controller.signal,
+      ...(tsa !== undefined ? { tsa } : {}),
+      ...(values.overwrite ? { overwrite: true } : {}),
+      ...(values['if-due'] ? { onlyIfDue: true } : {}),
+      onProgress: (p) => {
+        if (p.stage === 'timestamp' && p.event.kind === 'tsa-retry') {
+          process.stderr.write(
+            lang === 'vi'
+              ? `Thử lại máy chủ cấp dấu thời gian sau ${Math.round(p.event.delayMs / 1000)} giây (${p.event.reason})\n`
+              : `Retrying the timestamp server in ${Math.round(p.event.delayMs / 1000)} s (${p.event.reason})\n`,
+          );
+        }
+      },
+    });
+  } finally {
+    process.off('SIGINT', onSignal);
+  }
+  if (values.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  else process.stdout.write(summary(result, level, lang));
+  const reached = result.written ? result.level : level;
+  if (result.written && reached !== level) {
+    process.stderr.write(
+      `${
+        lang === 'vi'
+          ? `Cảnh báo: chỉ đạt mức ${reached}; thiếu dữ liệu: ${describeProblems(result.problems) || '?'}`
+          : `Warning: only ${reached} was reached; missing: ${describeProblems(result.problems) || '?'}`
+      }\n`,
+    );
+    return EXIT.FAILED;
+  }
+  return EXIT.OK;
+}

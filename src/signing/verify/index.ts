@@ -1,0 +1,34 @@
+// The verifier's public face: verifyPdf, the report it returns, the trust store and revision extraction.
+export { verifyPdf, type VerifyPdfRequest } from './verify-pdf.js';
+export {
+  TrustStore,
+  loadTrustStore,
+  importTrustedCertificates,
+  listTrustedCertificates,
+  removeTrustedCertificate,
+  managedTrustDir,
+  type TrustedCertificate,
+  type TrustStoreSources,
+} from './trust-store.js';
+export {
+  extractRevision,
+  type ExtractRevisionRequest,
+  type ExtractRevisionResult,
+} from './extract-revision.js';
+export { formatVietnamTime, type ReportLang } from './verification-texts.js';
+export {
+  CHECK_IDS,
+  type VerificationReport,
+  type SignatureReport,
+  type SignatureCheck,
+  type CheckId,
+  type CheckResult,
+  type ChangeAfterSigning,
+  type ChangeKind,
+  type DocumentStatus,
+  type SignatureStatus,
+  type SubIndication,
+  type PadesLevel,
+  type TimestampSummary,
+  type SignerSummary,
+} from './verification-report.js';

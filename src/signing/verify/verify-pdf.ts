@@ -1,0 +1,500 @@
+// verifyPdf: every signature of a PDF, with what changed after each. Opens the document lazily,
+// finds the signatures through their dictionaries (in the final document and in every revision),
+// validates each (signature-validation.ts), compares each signed revision with the later ones
+// (modification-analysis.ts) and returns a report. Invalid signatures are data in the report;
+// only unreadable input throws (PDF_NOT_PDF, PDF_TRUNCATED, PDF_ENCRYPTED, INPUT_NOT_FOUND, …).
+import { createHash } from 'node:crypto';
+import { open, type FileHandle } from 'node:fs/promises';
+import { KysoError, isKysoError } from '../../shared/errors.js';
+import { PdfReader } from '../pdf/index.js';
+import { CertificatePool } from './certificate-pool.js';
+import { readDocumentSecurityStore, type DssContents } from './document-security-store.js';
+import {
+  analyseUpdate,
+  isAllowed,
+  RevisionRoles,
+  type ChangeFact,
+  type ChangePolicy,
+} from './modification-analysis.js';
+import { RevocationData } from './revocation-check.js';
+import { RevisionViews } from './revision-views.js';
+import { findSignatureDictionaries, type SignatureDictionary } from './signature-dictionaries.js';
+import { validateSignature, type ValidatedSignature } from './signature-validation.js';
+import type { TrustStore } from './trust-store.js';
+import {
+  CHECK_IDS,
+  decideStatus,
+  documentStatus,
+  failed,
+  passed,
+  publicCheck,
+  undecided,
+  type ChangeAfterSigning,
+  type ChangeKind,
+  type CheckOutcome,
+  type PadesLevel,
+  type SignatureReport,
+  type VerificationReport,
+} from './verification-report.js';
+import { verificationTexts, type ReportLang, type VerificationTexts } from './verification-texts.js';
+
+export interface VerifyPdfRequest {
+  readonly input: string;
+  readonly trust: TrustStore;
+  /** Validation time (default now): used when a signature states no time, and as "now". */
+  readonly at?: Date;
+  /** Fetch OCSP/CRL over the network when the document carries none. */
+  readonly online?: boolean;
+  readonly signal?: AbortSignal;
+  /** Language of the report's sentences (default Vietnamese). */
+  readonly lang?: ReportLang;
+  /** Unknown revocation status makes a signature indeterminate instead of a warning. */
+  readonly requireRevocation?: boolean;
+}
+
+/**
+ * Opens the file; a broken cross-reference is read the way a repairing viewer would (and reported).
+ * A table can look sound at open and still point at the wrong bytes for the objects a signature
+ * needs, so the form and the page tree are read once before the reader is trusted.
+ */
+async function openFinal(input: string): Promise<{ reader: PdfReader; repaired: boolean }> {
+  let reader: PdfReader | undefined;
+  try {
+    reader = await PdfReader.open(input);
+    if (!reader.isEncrypted) {
+      await findSignatureDictionaries(reader);
+      await reader.pageCount();
+    }
+    return { reader, repaired: false };
+  } catch (err) {
+    await reader?.close().catch(() => undefined);
+    if (!isKysoError(err) || (err.code !== 'PDF_XREF_BROKEN' && err.code !== 'PDF_MALFORMED')) throw err;
+    try {
+      return { reader: await PdfReader.open(input, { repair: true }), repaired: true };
+    } catch {
+      throw err;
+    }
+  }
+}
+
+interface Found {
+  readonly sig: SignatureDictionary;
+  /** The revision view whose cross-reference locates the signature dictionary. */
+  readonly foundIn: number;
+}
+
+function signatureKey(sig: SignatureDictionary): string {
+  const contents = sig.contents === null ? '' : createHash('sha256').update(sig.contents).digest('hex');
+  return `${(sig.byteRange ?? []).join(',')}|${contents}`;
+}
+
+/** The offset of the object holding the signature dictionary, in `reader`'s cross-reference. */
+function holderOffset(reader: PdfReader, sig: SignatureDictionary): number | undefined {
+  const ref = sig.sigRef ?? sig.fieldRef;
+  if (ref === null) return undefined;
+  const e = reader.xrefEntries().get(ref.num);
+  return e?.type === 'offset' ? e.offset : undefined;
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new KysoError('CANCELLED', 'Verification was cancelled.');
+}
+
+export async function verifyPdf(request: VerifyPdfRequest): Promise<VerificationReport> {
+  const texts = verificationTexts(request.lang ?? 'vi');
+  const validationTime = request.at ?? new Date();
+  const { reader: final, repaired } = await openFinal(request.input);
+  let file: FileHandle | undefined;
+  let views: RevisionViews | undefined;
+  try {
+    if (final.isEncrypted) {
+      throw new KysoError(
+        'PDF_ENCRYPTED',
+        'The PDF is encrypted; Kyso cannot verify signatures in encrypted files yet.',
+        {
+          details: { path: request.input, action: 'verify' },
+        },
+      );
+    }
+    file = await open(request.input, 'r');
+    const warnings: string[] = [];
+    if (repaired) warnings.push(texts.repairedStructure());
+    if (request.trust.anchors.length === 0) warnings.push(texts.noTrustAnchors());
+    if (request.trust.skipped.length > 0) warnings.push(texts.skippedTrustFiles(request.trust.skipped));
+
+    // Signatures as the final document shows them.
+    const found: Found[] = [];
+    const seen = new Set<string>();
+    const finalSigs = await findSignatureDictionaries(final);
+
+    // Revision boundaries: the cross-reference chain's, and where each signature says its revision ends.
+    // A signature may end a revision the cross-reference chain skips (an attacker's /Prev): its end
+    // counts as a revision when the signed bytes end with %%EOF.
+    const ends = new Set(final.revisions.map((r) => r.endOffset));
+    for (const sig of finalSigs) {
+      const br = sig.byteRange;
+      if (br?.length !== 4 || !br.every((n) => Number.isSafeInteger(n) && n >= 0)) continue;
+      const end = br[2]! + br[3]!;
+      const known = final.revisions.some((r) => r.endOffset === end || r.eofMarkerEnd === end);
+      if (!known && end > 0 && end <= final.size && (await endsWithEof(file, end))) ends.add(end);
+    }
+    const boundaries = [...ends].sort((a, b) => a - b);
+    if (boundaries.length === 0) boundaries.push(final.size);
+    views = new RevisionViews(request.input, final.size, boundaries, final);
+
+    // Signatures of earlier revisions that the final document no longer shows are verified too:
+    // removing a signature is a change the analysis must name.
+    for (const sig of finalSigs) {
+      const key = signatureKey(sig);
+      if (!seen.has(key)) {
+        seen.add(key);
+        found.push({ sig, foundIn: views.count });
+      }
+    }
+    if (views.analysable) {
+      for (let n = 1; n < views.count; n++) {
+        throwIfAborted(request.signal);
+        const v = await views.view(n);
+        if (!v.ok) continue;
+        let sigs: SignatureDictionary[] = [];
+        try {
+          sigs = await findSignatureDictionaries(v.reader);
+        } catch {
+          continue;
+        }
+        for (const sig of sigs) {
+          const key = signatureKey(sig);
+          if (seen.has(key)) continue;
+          seen.add(key);
+          found.push({ sig, foundIn: n });
+        }
+      }
+    }
+
+    // The DSS of the final document: certificates and revocation data for every signature.
+    let dss: DssContents = { present: false, certificates: [], ocsps: [], crls: [] };
+    try {
+      dss = await readDocumentSecurityStore(final);
+    } catch {
+      // an unreadable DSS is no evidence; signatures are validated without it
+    }
+    const documentCertificates = new CertificatePool(dss.certificates).all();
+    const documentRevocation = new RevocationData({ crls: dss.crls, ocsps: dss.ocsps });
+
+    // Changes made by each update, computed once (revision n compared with n − 1).
+    const updates = await analyseUpdates(views, final, texts, request.signal);
+    const trailing = await trailingData(file, final);
+    if (trailing !== null) {
+      warnings.push(texts.trailingData(trailing));
+      updates.facts.push({
+        revision: views.count + 1,
+        kind: 'appended-data',
+        requirement: 'never',
+        subject: `${trailing} bytes`,
+        objects: [],
+      });
+    }
+
+    const validated: Array<{ found: Found; v: ValidatedSignature; revision: number }> = [];
+    for (const f of found) {
+      throwIfAborted(request.signal);
+      const br = f.sig.byteRange;
+      const end = br?.length === 4 ? br[2]! + br[3]! : -1;
+      const revision = views.revisionEndingAt(end, 2);
+      let offsetView: PdfReader = final;
+      if (revision > 0) {
+        const v = await views.view(revision);
+        if (v.ok) offsetView = v.reader;
+      }
+      const v = await validateSignature(
+        {
+          file,
+          fileSize: final.size,
+          trust: request.trust,
+          documentCertificates,
+          documentRevocation,
+          validationTime,
+          online: request.online ?? false,
+          requireRevocation: request.requireRevocation ?? false,
+          texts,
+          ...(request.signal ? { signal: request.signal } : {}),
+        },
+        f.sig,
+        holderOffset(offsetView, f.sig) ?? holderOffset(final, f.sig),
+      );
+      validated.push({ found: f, v, revision });
+    }
+    validated.sort((a, b) => (a.revision || Infinity) - (b.revision || Infinity));
+
+    const certification = validated.find((x) => x.found.sig.docMdp !== undefined);
+    const signatures: SignatureReport[] = [];
+    for (const [i, x] of validated.entries()) {
+      const { sig } = x.found;
+      const checks = [...x.v.checks];
+      const total = views.count;
+      const whole =
+        x.v.byteRange.ok &&
+        x.v.byteRange.coveredEnd >= (final.revisions.at(-1)?.eofMarkerEnd ?? final.size) &&
+        trailing === null &&
+        x.revision === total;
+      const brIndex = checks.findIndex((c) => c.id === 'byte-range');
+      if (x.v.byteRange.ok && brIndex >= 0) {
+        checks[brIndex] =
+          x.revision > 0
+            ? passed('byte-range', texts.byteRangeOk(x.revision, total, whole))
+            : failed('byte-range', texts.byteRangeProblem('not-revision-end'), 'invalid', 'FORMAT_FAILURE');
+      }
+      // Changes after this signature, judged by its permissions.
+      const policy: ChangePolicy = {
+        certification:
+          certification !== undefined && certification.revision <= x.revision
+            ? (certification.found.sig.docMdp ?? 2)
+            : null,
+        ...(sig.fieldLock ? { lock: sig.fieldLock } : {}),
+      };
+      const later =
+        x.revision > 0
+          ? updates.facts.filter((fact) => fact.revision > x.revision).sort(byRevisionAndWeight)
+          : [];
+      const changesAfter: ChangeAfterSigning[] = later.map((fact) => ({
+        revision: fact.revision,
+        kind: fact.kind,
+        allowed: isAllowed(fact, policy),
+        description: texts.change(fact.kind, fact.subject, fact.revision),
+      }));
+      checks.push(modificationCheck(texts, x.revision, updates, changesAfter, x.v.byteRange.ok));
+      const decision = decideStatus(checks);
+      const warnings = checks.filter((c) => c.result === 'warning').length;
+      const info = x.v.signer?.info;
+      signatures.push({
+        index: i + 1,
+        field: sig.field,
+        type: sig.type,
+        subFilter: sig.subFilter,
+        status: decision.status,
+        ...(decision.subIndication ? { subIndication: decision.subIndication } : {}),
+        reason: decision.decidedBy?.detail ?? texts.statusValid(warnings),
+        signer: {
+          name: info?.subjectCN ?? sig.name ?? null,
+          organization: info?.subjectOrganization ?? null,
+          dn: info?.subjectDN ?? null,
+        },
+        issuer: info?.issuerDN ?? null,
+        serial: info?.serialHex ?? null,
+        signingTime: x.v.signingTime?.toISOString() ?? null,
+        signingTimeSource: x.v.signingTimeSource,
+        ...(x.v.timestamp ? { timestamp: x.v.timestamp } : {}),
+        level: 'none',
+        digestAlgorithm: x.v.digestAlgorithm,
+        signatureAlgorithm: x.v.signatureAlgorithm,
+        ...(sig.docMdp !== undefined ? { certification: sig.docMdp } : {}),
+        coverage: {
+          wholeDocument: whole,
+          revision: x.revision,
+          revisions: total,
+          signedBytes: x.v.byteRange.ok ? x.v.byteRange.coveredEnd : null,
+        },
+        checks: [...checks]
+          .sort((a, b) => CHECK_IDS.indexOf(a.id) - CHECK_IDS.indexOf(b.id))
+          .map(publicCheck),
+        changesAfter,
+      });
+    }
+    const withLevels = await assignLevels(
+      signatures,
+      validated.map((x) => x.v),
+      views,
+      dss.present,
+    );
+    return {
+      status: documentStatus(withLevels),
+      file: request.input,
+      revisions: views.count,
+      validationTime: validationTime.toISOString(),
+      signatures: withLevels,
+      warnings: [...warnings, ...updates.warnings],
+    };
+  } finally {
+    await views?.close();
+    await file?.close().catch(() => undefined);
+    await final.close().catch(() => undefined);
+  }
+}
+
+/** Within a revision, what a person must hear first: changed content before bookkeeping. */
+const CHANGE_WEIGHT: readonly ChangeKind[] = [
+  'page-content-changed',
+  'pages-changed',
+  'object-changed',
+  'catalog-changed',
+  'signature-changed',
+  'appended-data',
+  'unreadable-revision',
+  'annotation-changed',
+  'form-filled',
+  'form-changed',
+  'page-changed',
+  'signature-added',
+  'document-timestamp-added',
+  'signature-field-added',
+  'dss-updated',
+  'structure-tree-changed',
+  'metadata-changed',
+];
+
+function byRevisionAndWeight(a: ChangeFact, b: ChangeFact): number {
+  return a.revision - b.revision || CHANGE_WEIGHT.indexOf(a.kind) - CHANGE_WEIGHT.indexOf(b.kind);
+}
+
+interface Updates {
+  readonly facts: ChangeFact[];
+  /** Revisions whose analysis could not be done (unreadable view, too large). */
+  readonly unanalysed: Set<number>;
+  readonly warnings: string[];
+}
+
+async function analyseUpdates(
+  views: RevisionViews,
+  final: PdfReader,
+  texts: VerificationTexts,
+  signal: AbortSignal | undefined,
+): Promise<Updates> {
+  const facts: ChangeFact[] = [];
+  const unanalysed = new Set<number>();
+  const warnings: string[] = [];
+  if (views.count < 2) return { facts, unanalysed, warnings };
+  if (!views.analysable) {
+    for (let n = 2; n <= views.count; n++) unanalysed.add(n);
+    warnings.push(texts.fileTooLargeForAnalysis());
+    return { facts, unanalysed, warnings };
+  }
+  const roles = new Map<number, RevisionRoles>();
+  const rolesOf = async (n: number): Promise<RevisionRoles | null> => {
+    const known = roles.get(n);
+    if (known) return known;
+    const v = n === views.count ? { ok: true as const, reader: final } : await views.view(n);
+    if (!v.ok) return null;
+    const r = new RevisionRoles(v.reader);
+    roles.set(n, r);
+    return r;
+  };
+  for (let n = 2; n <= views.count; n++) {
+    throwIfAborted(signal);
+    const prev = await rolesOf(n - 1);
+    const cur = await rolesOf(n);
+    if (cur === null) {
+      facts.push({
+        revision: n,
+        kind: 'unreadable-revision',
+        requirement: 'never',
+        subject: `${views.boundaries[n - 1]}`,
+        objects: [],
+      });
+      warnings.push(texts.revisionUnreadable(n));
+      continue;
+    }
+    if (prev === null) {
+      unanalysed.add(n);
+      continue;
+    }
+    try {
+      facts.push(...(await analyseUpdate(prev, cur, n)));
+    } catch (err) {
+      if (isKysoError(err) && err.code === 'CANCELLED') throw err;
+      facts.push({
+        revision: n,
+        kind: 'unreadable-revision',
+        requirement: 'never',
+        subject: isKysoError(err) ? err.code : 'error',
+        objects: [],
+      });
+    }
+  }
+  return { facts, unanalysed, warnings };
+}
+
+async function endsWithEof(file: FileHandle, end: number): Promise<boolean> {
+  const length = Math.min(16, end);
+  const buf = Buffer.alloc(length);
+  await file.read(buf, 0, length, end - length);
+  return /%%EOF[\r\n]{0,2}$/.test(buf.toString('latin1'));
+}
+
+/** Non-blank bytes after the last revision's end: what a repairing viewer might still read. */
+async function trailingData(file: FileHandle, final: PdfReader): Promise<number | null> {
+  const end = final.revisions.at(-1)?.endOffset ?? final.size;
+  if (end >= final.size) return null;
+  const length = Math.min(final.size - end, 1 << 20);
+  const buf = Buffer.alloc(length);
+  await file.read(buf, 0, length, end);
+  return /[^\s\0]/.test(buf.toString('latin1')) ? final.size - end : null;
+}
+
+function modificationCheck(
+  texts: VerificationTexts,
+  revision: number,
+  updates: Updates,
+  changes: readonly ChangeAfterSigning[],
+  byteRangeOk: boolean,
+): CheckOutcome {
+  if (!byteRangeOk || revision === 0)
+    return { id: 'modifications', result: 'not-checked', detail: texts.modificationsNotChecked() };
+  const disallowed = changes.find((c) => !c.allowed);
+  if (disallowed !== undefined)
+    return failed(
+      'modifications',
+      texts.modificationsDisallowed(disallowed.description),
+      'invalid',
+      'FORMAT_FAILURE',
+    );
+  if ([...updates.unanalysed].some((n) => n > revision)) {
+    return undecided('modifications', texts.modificationsNotChecked(), 'SIGNED_DATA_NOT_FOUND');
+  }
+  return changes.length === 0
+    ? passed('modifications', texts.modificationsNone())
+    : passed('modifications', texts.modificationsAllowed(changes.length));
+}
+
+/**
+ * PAdES baseline levels (ETSI EN 319 142-1 §6): B-B for a CAdES-detached signature; B-T with a
+ * signature timestamp or a later document timestamp; B-LT when the document carries the validation
+ * data (certificates and revocation) of the path; B-LTA when a document timestamp covers that data.
+ */
+async function assignLevels(
+  signatures: SignatureReport[],
+  validated: readonly ValidatedSignature[],
+  views: RevisionViews,
+  dssPresent: boolean,
+): Promise<SignatureReport[]> {
+  const docTimestamps = signatures
+    .map((s, i) => ({ s, v: validated[i]! }))
+    .filter((x) => x.s.type === 'document-timestamp' && x.v.documentTimestampTime !== undefined);
+  // The first revision whose catalog has a DSS.
+  let dssRevision = Infinity;
+  if (dssPresent && views.analysable) {
+    for (let n = 1; n <= views.count; n++) {
+      const v = await views.view(n);
+      if (!v.ok) continue;
+      try {
+        if ((await v.reader.catalog()).has('DSS')) {
+          dssRevision = n;
+          break;
+        }
+      } catch {
+        continue;
+      }
+    }
+  }
+  return signatures.map((s, i) => {
+    const v = validated[i]!;
+    if (s.type !== 'signature' || s.subFilter !== 'ETSI.CAdES.detached') return s;
+    let level: PadesLevel = 'B-B';
+    const laterTimestamp = docTimestamps.some((d) => d.s.coverage.revision > s.coverage.revision);
+    if (v.hasSignatureTimestamp || laterTimestamp) level = 'B-T';
+    const embeddedRevocation = v.revocation?.overall === 'good' && v.revocation.allEmbedded;
+    if (level === 'B-T' && dssPresent && embeddedRevocation && dssRevision > s.coverage.revision)
+      level = 'B-LT';
+    if (level === 'B-LT' && docTimestamps.some((d) => d.s.coverage.revision >= dssRevision)) level = 'B-LTA';
+    return { ...s, level };
+  });
+}
