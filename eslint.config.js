@@ -79,6 +79,36 @@ export default tseslint.config(
     ],
     'src/signing/pkcs11 implements the signer seam and knows nothing of PDF.',
   ),
+  layer(
+    ['src/signing/revocation/**'],
+    [
+      ...uiFrameworks,
+      '**/pdf/**',
+      '**/sign/**',
+      '**/verify/**',
+      '**/ltv/**',
+      '**/batch/**',
+      '**/appearance/**',
+      '**/pkcs11/**',
+      '**/cli/**',
+    ],
+    'src/signing/revocation knows X.509 and HTTP only.',
+  ),
+  layer(
+    ['src/signing/appearance/**'],
+    [
+      ...uiFrameworks,
+      '**/cms/**',
+      '**/pkcs11/**',
+      '**/sign/**',
+      '**/verify/**',
+      '**/batch/**',
+      '**/ltv/**',
+      '**/revocation/**',
+      '**/cli/**',
+    ],
+    'src/signing/appearance draws with the PDF layer only; signing wires it in.',
+  ),
   // the CLI and the app reach the engine only through its public entry.
   layer(
     ['src/cli/**', 'src/main/**'],

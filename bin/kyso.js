@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Thin launcher: the CLI is compiled to dist/ by `npm run build`.
-import('../dist/cli/main.js')
+// Thin launcher: the CLI is compiled and bundled into dist/kyso.mjs by `npm run build`.
+import('../dist/kyso.mjs')
   .then((m) => m.main(process.argv.slice(2)))
   .then(
     (code) => {

@@ -1,7 +1,7 @@
 // The appearance settings an admin may preset (the "appearance" member of settings.json), and the
 // Decree 30/2020/NĐ-CP defaults of each template: line texts with {placeholders}, font size, colour,
 // alignment and box size. A line whose placeholder has no value (no document number given) is left out.
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { DEFAULT_TIME_FORMAT, VIETNAM_UTC_OFFSET_MINUTES } from './signing-time-format.js';
 
 export const APPEARANCE_TEMPLATES = ['personal', 'seal', 'text', 'certified-copy'] as const;
@@ -9,40 +9,44 @@ export type AppearanceTemplate = (typeof APPEARANCE_TEMPLATES)[number];
 
 export type TextAlign = 'left' | 'center' | 'right';
 
-const Colour = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour is written #RRGGBB');
+const Colour = z.string().check(z.regex(/^#[0-9a-fA-F]{6}$/, 'a colour is written #RRGGBB'));
+const range = (min: number, max: number) => z.number().check(z.gte(min), z.lte(max));
+const size = (max: number) => z.number().check(z.positive(), z.lte(max));
 
 const TemplateSettingsSchema = z.object({
   /** Lines of text; placeholders: {signer} {title} {organization} {time} {date} {day} {month} {year} {docNumber} {certNumber} {certBook}. */
-  lines: z.array(z.string()).max(20).optional(),
-  fontSize: z.number().min(2).max(72).optional(),
-  minFontSize: z.number().min(1).max(72).optional(),
-  color: Colour.optional(),
-  align: z.enum(['left', 'center', 'right']).optional(),
+  lines: z.optional(z.array(z.string()).check(z.maxLength(20))),
+  fontSize: z.optional(range(2, 72)),
+  minFontSize: z.optional(range(1, 72)),
+  color: z.optional(Colour),
+  align: z.optional(z.enum(['left', 'center', 'right'])),
   /** Default box size in points when neither --rect nor a field gives one. */
-  width: z.number().positive().max(2000).optional(),
-  height: z.number().positive().max(2000).optional(),
+  width: z.optional(size(2000)),
+  height: z.optional(size(2000)),
 });
 
-export const AppearanceSettingsSchema = z
-  .object({
+export const AppearanceSettingsSchema = z.prefault(
+  z.object({
     /** A TrueType font file to use instead of Times New Roman / the bundled serif. */
-    font: z.string().min(1).optional(),
-    timeFormat: z.string().min(1).default(DEFAULT_TIME_FORMAT),
-    utcOffsetMinutes: z.number().int().min(-720).max(840).default(VIETNAM_UTC_OFFSET_MINUTES),
+    font: z.optional(z.string().check(z.minLength(1))),
+    timeFormat: z._default(z.string().check(z.minLength(1)), DEFAULT_TIME_FORMAT),
+    utcOffsetMinutes: z._default(z.int().check(z.gte(-720), z.lte(840)), VIETNAM_UTC_OFFSET_MINUTES),
     /** The agency's name for the text template, when the certificate's organisation is not the one to show. */
-    organization: z.string().min(1).optional(),
+    organization: z.optional(z.string().check(z.minLength(1))),
     /** The seal's real diameter (its image's width) in millimetres; the image's DPI is used otherwise. */
-    sealDiameterMm: z.number().positive().max(200).optional(),
-    templates: z
-      .object({
-        personal: TemplateSettingsSchema.prefault({}),
-        seal: TemplateSettingsSchema.prefault({}),
-        text: TemplateSettingsSchema.prefault({}),
-        'certified-copy': TemplateSettingsSchema.prefault({}),
-      })
-      .prefault({}),
-  })
-  .prefault({});
+    sealDiameterMm: z.optional(size(200)),
+    templates: z.prefault(
+      z.object({
+        personal: z.prefault(TemplateSettingsSchema, {}),
+        seal: z.prefault(TemplateSettingsSchema, {}),
+        text: z.prefault(TemplateSettingsSchema, {}),
+        'certified-copy': z.prefault(TemplateSettingsSchema, {}),
+      }),
+      {},
+    ),
+  }),
+  {},
+);
 
 export type AppearanceSettings = z.infer<typeof AppearanceSettingsSchema>;
 

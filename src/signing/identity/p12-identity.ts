@@ -60,7 +60,8 @@ export async function openP12(path: string, password: string | Secret): Promise<
     });
   }
 
-  const { readPfx, P12Error } = await import('./pkcs12-container.js');
+  const { readPfx, P12Error, loadForge } = await import('./pkcs12-container.js');
+  await loadForge();
   let bags: Bag[];
   let macVerified: boolean;
   try {

@@ -3,7 +3,15 @@
 // legacy PKCS#12 PBE ciphers); the structure is walked here so that certificates and keys come out
 // as the exact bytes inside the file. forge's own pkcs12FromAsn1 would re-encode certificates and
 // cannot parse EC keys. This module is loaded only when a .p12 is opened: forge is slow to load.
-import forge from 'node-forge';
+import type forgeModule from 'node-forge';
+
+// node-forge is imported on first use (loadForge), not at start-up: most commands never open a .p12.
+let forge: typeof forgeModule;
+
+/** Loads node-forge; call (and await) before readPfx. */
+export async function loadForge(): Promise<void> {
+  forge ??= (await import('node-forge')).default;
+}
 import type { ErrorCode } from '../../shared/errors.js';
 
 const OIDS = {
@@ -22,13 +30,13 @@ const OIDS = {
   sha512: '2.16.840.1.101.3.4.2.3',
 } as const;
 
-type Asn1 = forge.asn1.Asn1;
+type Asn1 = forgeModule.asn1.Asn1;
 
 /** The part of forge's PBE module that @types/node-forge does not declare. */
 interface ForgePbe {
-  getCipher(oid: string, params: Asn1, password: string | null): forge.cipher.BlockCipher;
+  getCipher(oid: string, params: Asn1, password: string | null): forgeModule.cipher.BlockCipher;
 }
-const pbe = (forge.pki as unknown as { pbe: ForgePbe }).pbe;
+const pbe = (): ForgePbe => (forge.pki as unknown as { pbe: ForgePbe }).pbe;
 
 export class P12Error extends Error {
   constructor(
@@ -91,7 +99,7 @@ class Password {
   }
 }
 
-function macDigest(oid: string): { md: forge.md.MessageDigest; length: number } {
+function macDigest(oid: string): { md: forgeModule.md.MessageDigest; length: number } {
   switch (oid) {
     case OIDS.sha1:
       return { md: forge.md.sha1.create(), length: 20 };
@@ -132,9 +140,9 @@ function decrypt(algorithm: Asn1 | undefined, encrypted: string, password: Passw
   const [oidNode, params] = children(algorithm, 'encryption algorithm');
   const algorithmOid = oidOf(oidNode, 'encryption algorithm');
   if (params === undefined) throw invalid('structure', 'PKCS#12 encryption parameters are missing');
-  let cipher: forge.cipher.BlockCipher;
+  let cipher: forgeModule.cipher.BlockCipher;
   try {
-    cipher = pbe.getCipher(algorithmOid, params, password.for(algorithmOid));
+    cipher = pbe().getCipher(algorithmOid, params, password.for(algorithmOid));
   } catch {
     throw invalid('unsupported-encryption', `PKCS#12 encryption ${algorithmOid} is not supported`);
   }
