@@ -2,7 +2,7 @@
 // outcome in a journal (resumable with --resume) and writes a JSON and a CSV report. Exit code 0
 // when every document is signed, 1 when some failed or were not done, 2 for usage errors.
 import path from 'node:path';
-import { isKysoError, KysoError, runBatch, writeBatchReport } from '../signing/index.js';
+import { isKysoError, KysoError, loadTrustStore, runBatch, writeBatchReport } from '../signing/index.js';
 import type { Lang } from '../shared/messages.js';
 import { batchSigningOptions } from './batch-options.js';
 import { BatchProgressView, summaryLine } from './batch-progress.js';
@@ -61,6 +61,11 @@ async function runBatchCommand(argv: string[], lang: Lang): Promise<number> {
     throw usageError('--report takes a file ending in .json or .csv');
   }
   const batch = await batchSigningOptions(values, values.profile);
+  // Decree 30 art. 32: a seal goes only on documents a competent person validly signed, as the
+  // verifier (with the trust store) judges each one.
+  const sealing =
+    batch.appearance?.template === 'seal' && batch.appearance.allowSealWithoutSignature !== true;
+  const trust = sealing ? await loadTrustStore() : undefined;
   const signer = await batchSignerFrom(values, lang);
 
   const view = new BatchProgressView(process.stderr, lang);
@@ -81,6 +86,7 @@ async function runBatchCommand(argv: string[], lang: Lang): Promise<number> {
       signer: signer.source,
       options: batch.options,
       ...(batch.appearance ? { appearance: batch.appearance } : {}),
+      ...(trust ? { trust } : {}),
       overwrite: batch.overwrite,
       resume: values.resume ?? false,
       retryFailed: values['retry-failed'] ?? false,

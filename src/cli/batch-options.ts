@@ -9,6 +9,7 @@ import {
   type PdfSignOptions,
 } from '../signing/index.js';
 import { usageError } from './cli-io.js';
+import { signingRevocationPolicy } from './extend-command.js';
 import {
   appearanceRequestFrom,
   signOptionsFrom,
@@ -107,7 +108,9 @@ export async function batchSigningOptions(
   const concurrency = positiveInt(values.concurrency, 'concurrency', 64);
   const tsaConcurrency = positiveInt(values['tsa-concurrency'], 'tsa-concurrency', 32);
   return {
-    options: { ...options, overwrite: false },
+    // The revocation check before signing and the B-LT/B-LTA evidence follow the settings file, as
+    // for kyso sign.
+    options: { ...options, overwrite: false, revocation: await signingRevocationPolicy() },
     appearance,
     suffix,
     overwrite: values.overwrite ?? false,

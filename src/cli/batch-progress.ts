@@ -15,11 +15,20 @@ export function formatDuration(ms: number): string {
   return `${h > 0 ? `${h}:` : ''}${mm}:${String(s).padStart(2, '0')}`;
 }
 
+const formats = new Map<string, Intl.NumberFormat>();
+
 export function formatNumber(n: number, lang: Lang, digits = 1): string {
-  return new Intl.NumberFormat(lang === 'vi' ? 'vi-VN' : 'en-US', {
-    maximumFractionDigits: digits,
-    minimumFractionDigits: digits,
-  }).format(n);
+  // Made once: a formatter costs more to build than hundreds of lines cost to print.
+  const key = `${lang}/${digits}`;
+  let format = formats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(lang === 'vi' ? 'vi-VN' : 'en-US', {
+      maximumFractionDigits: digits,
+      minimumFractionDigits: digits,
+    });
+    formats.set(key, format);
+  }
+  return format.format(n);
 }
 
 function rateText(p: BatchProgress, lang: Lang): string {
@@ -168,7 +177,8 @@ export class BatchProgressView {
     const percent = `${Math.floor(ratio * 100)}%`;
     let text = `[${bar}] ${p.done}/${p.total} ${percent}${rateText(p, this.#lang)}`;
     if (p.current) text += ` · ${p.current}`;
-    const columns = this.#out.columns ?? 100;
+    // A terminal that does not say its width (0, as under `script`) gets 100 columns.
+    const columns = this.#out.columns !== undefined && this.#out.columns > 20 ? this.#out.columns : 100;
     if ([...text].length > columns - 1) text = `${[...text].slice(0, columns - 2).join('')}…`;
     this.#out.write(`\r\x1b[2K${text}`);
     this.#barShown = true;

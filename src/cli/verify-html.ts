@@ -4,6 +4,7 @@
 import { formatVietnamTime, type SignatureReport, type VerificationReport } from '../signing/index.js';
 import type { Lang } from '../shared/messages.js';
 import { verifyLabels, type VerifyLabels } from './verify-labels.js';
+import { evidenceRows, formatLevel } from './verify-text.js';
 
 const ESCAPES: Readonly<Record<string, string>> = {
   '&': '&amp;',
@@ -38,7 +39,7 @@ function row(label: string, value: string | null | undefined): string {
   return `<tr><th>${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`;
 }
 
-function signatureSection(s: SignatureReport, l: VerifyLabels): string {
+function signatureSection(s: SignatureReport, l: VerifyLabels, lang: Lang): string {
   const title = s.type === 'document-timestamp' ? l.documentTimestamp : l.signature;
   const time =
     s.signingTime === null
@@ -49,7 +50,7 @@ function signatureSection(s: SignatureReport, l: VerifyLabels): string {
     : null;
   const format = [
     s.subFilter ?? '?',
-    l.levelName(s.level),
+    formatLevel(s, l),
     s.certification ? l.certification(s.certification) : undefined,
   ]
     .filter(Boolean)
@@ -77,7 +78,11 @@ function signatureSection(s: SignatureReport, l: VerifyLabels): string {
 <table>
 ${row(l.reason, s.reason)}${row(l.signer, s.signer.name)}${row(l.organization, s.signer.organization)}${row(l.dn, s.signer.dn)}
 ${row(l.issuer, s.issuer)}${row(l.serial, s.serial)}${row(l.signingTime, time)}${row(l.timestamp, timestamp)}
-${row(l.format, format)}${row(l.algorithms, [s.digestAlgorithm, s.signatureAlgorithm].filter(Boolean).join(', '))}${row(l.coverage, coverage)}
+${row(l.format, format)}${evidenceRows(s, lang)
+    .map(([label, value]) => row(label, value))
+    .join(
+      '',
+    )}${row(l.algorithms, [s.digestAlgorithm, s.signatureAlgorithm].filter(Boolean).join(', '))}${row(l.coverage, coverage)}
 </table>
 <h3>${escapeHtml(l.checks)}</h3>
 <table>${checks}</table>
@@ -90,7 +95,7 @@ export function renderVerificationHtml(report: VerificationReport, lang: Lang): 
   const signatures =
     report.signatures.length === 0
       ? `<p>${escapeHtml(l.noSignatures)}</p>`
-      : report.signatures.map((s) => signatureSection(s, l)).join('\n');
+      : report.signatures.map((s) => signatureSection(s, l, lang)).join('\n');
   const warnings =
     report.warnings.length === 0
       ? ''

@@ -4,6 +4,77 @@ import { formatVietnamTime, type SignatureReport, type VerificationReport } from
 import type { Lang } from '../shared/messages.js';
 import { verifyLabels, type VerifyLabels } from './verify-labels.js';
 
+const EVIDENCE_LABELS = {
+  vi: {
+    time: 'Bằng chứng thời điểm',
+    revocation: 'Bằng chứng thu hồi',
+    longTerm: 'Dữ liệu lưu trữ dài hạn',
+    source: {
+      'signature-timestamp': 'dấu thời gian của chữ ký',
+      'document-timestamp': 'dấu thời gian văn bản (chứng minh tồn tại)',
+      claimed: 'thời điểm do người ký khai',
+      'validation-time': 'thời điểm kiểm tra',
+    },
+    from: { dss: 'DSS của văn bản', cms: 'kèm trong chữ ký', online: 'tra cứu trực tuyến' },
+    status: { good: 'chưa thu hồi', revoked: 'đã thu hồi', unknown: 'không rõ' },
+    issued: 'phát hành',
+    noData: 'không có dữ liệu',
+    dss: (n: number) => `DSS ở phiên bản ${n}`,
+    archive: (list: readonly number[]) => `dấu thời gian lưu trữ số ${list.join(', ')}`,
+  },
+  en: {
+    time: 'Time evidence',
+    revocation: 'Revocation evidence',
+    longTerm: 'Long-term evidence',
+    source: {
+      'signature-timestamp': 'signature timestamp',
+      'document-timestamp': 'document timestamp (proof of existence)',
+      claimed: 'claimed by the signer',
+      'validation-time': 'validation time',
+    },
+    from: { dss: "document's DSS", cms: 'embedded in the signature', online: 'fetched online' },
+    status: { good: 'good', revoked: 'revoked', unknown: 'unknown' },
+    issued: 'issued',
+    noData: 'no data',
+    dss: (n: number) => `DSS in revision ${n}`,
+    archive: (list: readonly number[]) => `archive timestamp ${list.map((i) => `#${i}`).join(', ')}`,
+  },
+} as const;
+
+/** The evidence of one signature as label/value pairs (shared with the HTML report). */
+export function evidenceRows(s: SignatureReport, lang: Lang): Array<readonly [string, string]> {
+  const e = s.evidence;
+  if (e === undefined) return [];
+  const l = EVIDENCE_LABELS[lang === 'en' ? 'en' : 'vi'];
+  const rows: Array<readonly [string, string]> = [];
+  const at = e.time.at === null ? '' : `${formatVietnamTime(new Date(e.time.at))} — `;
+  rows.push([l.time, `${at}${l.source[e.time.source]}`]);
+  if (e.revocation.length > 0) {
+    const items = e.revocation.map((r) => {
+      const what =
+        r.kind === null
+          ? r.status === 'unknown'
+            ? l.noData
+            : 'ocsp-nocheck'
+          : `${r.kind.toUpperCase()}${r.issuedAt ? ` ${l.issued} ${formatVietnamTime(new Date(r.issuedAt))}` : ''}${r.from ? `, ${l.from[r.from]}` : ''}`;
+      return `${r.subject}: ${l.status[r.status]} (${what})`;
+    });
+    rows.push([l.revocation, items.join('; ')]);
+  }
+  const longTerm = [
+    e.dssRevision !== null ? l.dss(e.dssRevision) : undefined,
+    e.archiveTimestamps.length > 0 ? l.archive(e.archiveTimestamps) : undefined,
+  ].filter((x) => x !== undefined);
+  if (longTerm.length > 0) rows.push([l.longTerm, longTerm.join(', ')]);
+  return rows;
+}
+
+/** The PAdES level, and the LTV a non-ETSI signature reaches. */
+export function formatLevel(s: SignatureReport, l: VerifyLabels): string {
+  const ltv = s.level === 'none' && s.ltv ? ` (LTV ${s.ltv})` : '';
+  return `${l.levelName(s.level)}${ltv}`;
+}
+
 const MARK = { passed: '✓', failed: '✗', warning: '!', 'not-checked': '–' } as const;
 
 function signingTime(s: SignatureReport, l: VerifyLabels): string {
@@ -12,7 +83,7 @@ function signingTime(s: SignatureReport, l: VerifyLabels): string {
   return `${formatVietnamTime(new Date(s.signingTime))} (${how})`;
 }
 
-function signatureBlock(s: SignatureReport, l: VerifyLabels): string[] {
+function signatureBlock(s: SignatureReport, l: VerifyLabels, lang: Lang): string[] {
   const title = s.type === 'document-timestamp' ? l.documentTimestamp : l.signature;
   const lines = [
     `${title} ${s.index} — ${l.field} ${s.field}: ${l.status[s.status]}${s.subIndication ? ` (${s.subIndication})` : ''}`,
@@ -35,10 +106,11 @@ function signatureBlock(s: SignatureReport, l: VerifyLabels): string[] {
   }
   const format = [
     s.subFilter ?? '?',
-    l.levelName(s.level),
+    formatLevel(s, l),
     s.certification ? l.certification(s.certification) : undefined,
   ];
   add(l.format, format.filter(Boolean).join(', '));
+  for (const [label, value] of evidenceRows(s, lang)) add(label, value);
   add(l.algorithms, [s.digestAlgorithm, s.signatureAlgorithm].filter(Boolean).join(', '));
   add(
     l.coverage,
@@ -68,7 +140,7 @@ export function formatVerificationText(report: VerificationReport, lang: Lang): 
     `${l.validationTime}: ${formatVietnamTime(new Date(report.validationTime))}`,
   ];
   if (report.signatures.length === 0) lines.push('', l.noSignatures);
-  for (const s of report.signatures) lines.push('', ...signatureBlock(s, l));
+  for (const s of report.signatures) lines.push('', ...signatureBlock(s, l, lang));
   if (report.warnings.length > 0) {
     lines.push('', `${l.warnings}:`);
     for (const w of report.warnings) lines.push(`  ! ${w}`);

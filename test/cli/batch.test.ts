@@ -5,8 +5,10 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { pkiFile } from '../support/fixtures.js';
-import { runKyso } from '../support/run-cli.js';
+import { spawn } from 'node:child_process';
+import { pkiDir, pkiFile } from '../support/fixtures.js';
+import { KYSO_BIN, runKyso } from '../support/run-cli.js';
+import { startTsaServer } from '../servers/tsa-server.js';
 import { expectAllValid, filesUnder, makeDocuments, onePagePdf } from '../signing/batch/batch-documents.js';
 
 let root: string;
@@ -161,4 +163,55 @@ describe('kyso batch: a run', () => {
       true,
     );
   }, 60_000);
+});
+
+describe('kyso batch: Ctrl-C', () => {
+  it('stops after the documents being signed, says what is left, and --resume finishes', async () => {
+    const tsa = await startTsaServer({ pkiDir: pkiDir(), delayMs: 100 });
+    try {
+      const docs = await makeDocuments(path.join(root, 'int-in'), 20);
+      const out = path.join(root, 'int-out');
+      const args = [
+        'batch',
+        '--in',
+        docs.dir,
+        '--out',
+        out,
+        '--tsa',
+        tsa.url,
+        '--tsa-concurrency',
+        '1',
+        ...identity(),
+      ];
+      const first = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, [KYSO_BIN, ...args], {
+          env: { ...process.env, ...P12_ENV },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let stdout = '';
+        let stderr = '';
+        let sent = false;
+        child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+        child.stderr.setEncoding('utf8').on('data', (d: string) => {
+          stderr += d;
+          if (!sent && /^\[\d+\/20\] /m.test(stderr)) {
+            sent = true;
+            child.kill('SIGINT');
+          }
+        });
+        child.on('close', (code) => resolve({ code, stdout, stderr }));
+      });
+      expect(first.code, first.stderr).toBe(1);
+      expect(first.stderr).toContain('Đang dừng sau các văn bản đang ký');
+      expect(first.stdout).toMatch(/chưa ký \(chạy lại với --resume để ký tiếp\)/);
+      expect(
+        filesUnder(out).filter((f) => f.endsWith('.tmp') || f.includes('staging/') || f.endsWith('/lock')),
+      ).toEqual([]);
+      const resumed = await runKyso([...args, '--resume'], { env: P12_ENV });
+      expect(resumed.code, resumed.stderr).toBe(0);
+      expect(filesUnder(out).filter((f) => !f.startsWith('.kyso-batch/'))).toHaveLength(20);
+    } finally {
+      await tsa.close();
+    }
+  }, 120_000);
 });

@@ -103,7 +103,7 @@ export async function planBatch(spec: BatchInputSpec): Promise<PlannedDocument[]
   const suffix = spec.suffix ?? '';
   const outDir = path.resolve(spec.outDir);
   const outCanonical = await canonical(outDir);
-  const entries: { input: string; name: string; relDir: string }[] = [];
+  const entries: { input: string; real: string; name: string; relDir: string }[] = [];
   for (const given of spec.inputs) {
     const input = path.resolve(given);
     const st = await stat(input).catch(() => undefined);
@@ -115,22 +115,31 @@ export async function planBatch(spec: BatchInputSpec): Promise<PlannedDocument[]
           { details: { path: outDir } },
         );
       }
+      // Paths are made canonical once per folder, not once per document: a batch has thousands.
+      const root = await canonical(input);
       for (const rel of await pdfFilesIn(input, spec.recursive ?? false, outCanonical)) {
-        entries.push({ input: path.join(input, rel), name: rel, relDir: path.dirname(rel) });
+        entries.push({
+          input: path.join(input, rel),
+          real: path.join(root, rel),
+          name: rel,
+          relDir: path.dirname(rel),
+        });
       }
     } else {
-      entries.push({ input, name: given, relDir: '.' });
+      entries.push({ input, real: await canonical(input), name: given, relDir: '.' });
     }
   }
   const seenInputs = new Set<string>();
   const seenOutputs = new Map<string, string>();
   const planned: PlannedDocument[] = [];
-  for (const { input, name, relDir } of entries) {
-    const real = await canonical(input);
+  for (const { input, real, name, relDir } of entries) {
     if (seenInputs.has(real)) continue;
     seenInputs.add(real);
-    const output = path.join(outDir, relDir, outputName(path.basename(input), suffix));
-    const outReal = await canonical(output);
+    const fileName = outputName(path.basename(input), suffix);
+    const output = path.join(outDir, relDir, fileName);
+    // A symbolic link among the outputs' folders would escape this; the final link() refuses to
+    // replace a file in any case.
+    const outReal = path.join(outCanonical, relDir, fileName);
     let conflict: KysoError | undefined;
     if (outReal === real) {
       conflict = new KysoError('OUTPUT_SAME_AS_INPUT', `The output of ${name} would be the input itself.`, {

@@ -258,8 +258,8 @@ export function parseBatchProfile(value: unknown, where = 'profile'): BatchProfi
     });
   }
 
-  const level = r.oneOf(o, 'level', ['B-B', 'B-T'] as const);
-  if (level === 'B-T' && tsa === undefined) r.fail('level B-T needs tsa.url');
+  const level = r.oneOf(o, 'level', ['B-B', 'B-T', 'B-LT', 'B-LTA'] as const);
+  if (level !== undefined && level !== 'B-B' && tsa === undefined) r.fail(`level ${level} needs tsa.url`);
   return defined({
     version: version ?? PROFILE_VERSION,
     name: r.string(o, 'name', 'name', 200),

@@ -5,6 +5,7 @@
 // to its final name, so a kill at any moment leaves either no output or a complete one that the
 // journal knows; --resume finishes what is recorded and redoes what is not.
 import { createHash, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { link, mkdir, open, readdir, rename, rm, rmdir, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { isKysoError, KysoError, type ErrorCode } from '../../shared/errors.js';
@@ -13,6 +14,7 @@ import { prepareAppearance, type AppearanceRequest } from '../appearance/index.j
 import type { Signer } from '../cms/index.js';
 import { fileSystemFailure } from '../sign/output-file.js';
 import { signPdf, type PdfSignOptions } from '../sign/sign-pdf.js';
+import { verifyPdf, type TrustStore } from '../verify/index.js';
 import {
   BatchJournal,
   JOURNAL_VERSION,
@@ -47,6 +49,12 @@ export interface BatchRequest {
   readonly options?: PdfSignOptions;
   /** A visible signature, placed on each document (anchor, field, page) when it is signed. */
   readonly appearance?: AppearanceRequest;
+  /**
+   * For the seal template: the trust store the verifier judges each document's earlier signatures
+   * with (Decree 30 art. 32: the agency seals only what a competent person validly signed). Without
+   * it the rule counts every signed field as valid.
+   */
+  readonly trust?: TrustStore;
   /** Replace outputs that exist (never the input). */
   readonly overwrite?: boolean;
   /** Continue the batch whose journal is in `outDir` (a new batch when there is none). */
@@ -125,6 +133,23 @@ function canonicalJson(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
+/** A seal's appearance request with the verifier's verdict on the document's earlier signatures. */
+async function withSealEvidence(
+  appearance: AppearanceRequest,
+  input: string,
+  trust: TrustStore | undefined,
+  lang: Lang,
+): Promise<AppearanceRequest> {
+  if (appearance.template !== 'seal' || appearance.allowSealWithoutSignature === true || !trust) {
+    return appearance;
+  }
+  const report = await verifyPdf({ input, trust, lang });
+  const existingSignatures = report.signatures
+    .filter((s) => s.type === 'signature')
+    .map((s) => ({ fieldName: s.field, valid: s.status === 'valid' }));
+  return { ...appearance, existingSignatures };
+}
+
 /** Failures that concern every document: the batch stops (resumable) instead of failing them all. */
 const STOPS_BATCH: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'USAGE',
@@ -170,7 +195,15 @@ async function exists(p: string): Promise<boolean> {
   );
 }
 
-async function sha256File(file: string): Promise<{ sha256: string; size: number }> {
+/** Below this size a file is hashed in one synchronous read (from the page cache: microseconds). */
+const SMALL_FILE = 512 * 1024;
+
+async function sha256File(file: string, sizeHint = Infinity): Promise<{ sha256: string; size: number }> {
+  if (sizeHint <= SMALL_FILE) {
+    // One-page documents, the bulk of a batch: a handful of async round trips cost more than this.
+    const bytes = readFileSync(file);
+    return { sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length };
+  }
   const hash = createHash('sha256');
   const handle = await open(file, 'r');
   try {
@@ -188,10 +221,22 @@ async function sha256File(file: string): Promise<{ sha256: string; size: number 
   }
 }
 
-/** Moves a complete staged output to its name; without `overwrite`, never replaces a file. */
-async function placeOutput(staged: string, output: string, overwrite: boolean): Promise<void> {
+/**
+ * Moves a complete staged output to its name; without `overwrite`, never replaces a file.
+ * `folders` are the output folders made already (once per batch, not once per document).
+ */
+async function placeOutput(
+  staged: string,
+  output: string,
+  overwrite: boolean,
+  folders: Set<string> = new Set(),
+): Promise<void> {
   try {
-    await mkdir(path.dirname(output), { recursive: true });
+    const folder = path.dirname(output);
+    if (!folders.has(folder)) {
+      await mkdir(folder, { recursive: true });
+      folders.add(folder);
+    }
     if (overwrite) {
       await rename(staged, output);
       return;
@@ -287,8 +332,6 @@ const DEFAULT_CONCURRENCY = 4;
 const DEFAULT_TSA_CONCURRENCY = 2;
 /** How many times one document waits for a pulled-out token before it counts as failed. */
 const MAX_RECOVERIES = 3;
-/** What signPdf allows for a timestamp token unless told otherwise. */
-const DEFAULT_TOKEN_ROOM = 8192;
 
 /**
  * Signs every document of the request. Resolves with the outcome of each (also when cancelled or
@@ -356,16 +399,13 @@ export async function runBatch(request: BatchRequest): Promise<BatchResult> {
       }
       batchId = state.header.batchId;
     } else {
+      // Created once the signer is open: a refused PIN leaves no batch behind to --resume.
       batchId = randomUUID();
-      journal = await BatchJournal.create(files.journal, {
-        type: 'batch',
-        version: JOURNAL_VERSION,
-        batchId,
-        createdAt: startedAt,
-        optionsHash,
-      });
     }
-    const j = journal;
+    const append = async (...records: JournalRecord[]): Promise<void> => {
+      if (!journal) throw new KysoError('INTERNAL', 'the batch journal is not open');
+      await journal.append(...records);
+    };
 
     // --- what is done already, what is left; finish moves cut short by a kill
     const reports = new Map<string, BatchDocumentReport>();
@@ -397,11 +437,6 @@ export async function runBatch(request: BatchRequest): Promise<BatchResult> {
       if (doc.conflict) conflicts.push({ doc, error: doc.conflict });
       else toDo.push(doc);
     }
-    // Nothing staged is needed any more: what was recorded has been moved into place above.
-    await rm(files.staging, { recursive: true, force: true });
-    await mkdir(files.staging, { recursive: true });
-    await j.append(...newRecords);
-
     const total = plan.length;
     let signed = [...reports.values()].filter((r) => r.status === 'signed').length;
     let failed = [...reports.values()].filter((r) => r.status === 'failed').length;
@@ -450,11 +485,9 @@ export async function runBatch(request: BatchRequest): Promise<BatchResult> {
         details: plainDetails(error),
         at: new Date().toISOString(),
       };
-      await j.append(record);
+      await append(record);
       finish(doc, failedReport(doc, record, false));
     };
-    for (const { doc, error } of conflicts) await recordFailure(doc, error);
-
     // --- stop and cancel
     const stopController = new AbortController();
     let cancelled = false;
@@ -486,16 +519,26 @@ export async function runBatch(request: BatchRequest): Promise<BatchResult> {
     try {
       // --- the signer: opened (PIN asked) only when there is something to sign
       const slot = new SignerSlot(request.signer, emit, stopController.signal);
-      if (toDo.length > 0 && !stopController.signal.aborted) {
-        await slot.get();
-        emit({ kind: 'started', progress: progress() });
-      }
+      if (toDo.length > 0 && !stopController.signal.aborted) await slot.get();
+      journal ??= await BatchJournal.create(files.journal, {
+        type: 'batch',
+        version: JOURNAL_VERSION,
+        batchId,
+        createdAt: startedAt,
+        optionsHash,
+      });
+      // Nothing staged is needed any more: what was recorded has been moved into place above.
+      await rm(files.staging, { recursive: true, force: true });
+      await mkdir(files.staging, { recursive: true });
+      await append(...newRecords);
+      for (const { doc, error } of conflicts) await recordFailure(doc, error);
+      if (toDo.length > 0) emit({ kind: 'started', progress: progress() });
 
       const limiter = new TimestampLimiter(
         Math.max(1, Math.floor(request.tsaConcurrency ?? DEFAULT_TSA_CONCURRENCY)),
       );
-      let largestToken = 0;
       const digest = baseOptions.digest ?? 'sha256';
+      const outputFolders = new Set<string>();
 
       const signOne = async (task: Task): Promise<void> => {
         const { doc } = task;
@@ -518,27 +561,21 @@ export async function runBatch(request: BatchRequest): Promise<BatchResult> {
           try {
             let options: PdfSignOptions = { ...baseOptions, overwrite: true };
             if (baseOptions.tsa) {
-              const limited = limiter.timestamper(baseOptions.tsa, digest, {
-                onQueued: () => leaveTokenFeed(task),
-                onEvent: (event) => emit({ kind: 'timestamp', name: doc.name, event }),
-              });
-              // Room for tokens as large as this TSA's: a token that does not fit costs a second
-              // signature on the token.
-              const hint =
-                baseOptions.timestampSizeHint ??
-                (largestToken > DEFAULT_TOKEN_ROOM - 512 ? largestToken + 512 : undefined);
+              // signPdf sizes /Contents from the tokens this TSA gave before (ltv/timestamp-size).
               options = {
                 ...options,
-                ...(hint !== undefined ? { timestampSizeHint: hint } : {}),
-                timestamper: async (value, signal) => {
-                  const token = await limited(value, signal);
-                  largestToken = Math.max(largestToken, token.length);
-                  return token;
-                },
+                timestamper: limiter.timestamper(baseOptions.tsa, digest, {
+                  onQueued: () => leaveTokenFeed(task),
+                  onEvent: (event) => emit({ kind: 'timestamp', name: doc.name, event }),
+                }),
               };
             }
             if (request.appearance) {
-              const prepared = await prepareAppearance(doc.input, request.appearance, baseOptions.page);
+              const prepared = await prepareAppearance(
+                doc.input,
+                await withSealEvidence(request.appearance, doc.input, request.trust, lang),
+                baseOptions.page,
+              );
               for (const warning of prepared.warnings) emit({ kind: 'warning', name: doc.name, warning });
               options = { ...options, page: prepared.page, appearance: prepared.appearance };
             }
@@ -558,7 +595,7 @@ export async function runBatch(request: BatchRequest): Promise<BatchResult> {
               },
             });
             leaveTokenFeed(task);
-            const { sha256, size } = await sha256File(staged);
+            const { sha256, size } = await sha256File(staged, result.byteRange[2] + result.byteRange[3]);
             const record: SignedRecord = {
               type: 'signed',
               key: doc.key,
@@ -570,9 +607,9 @@ export async function runBatch(request: BatchRequest): Promise<BatchResult> {
               level: result.level,
             };
             // Durable before the output appears: an output on disk is always one the journal knows.
-            await j.append(record);
+            await append(record);
             try {
-              await placeOutput(staged, doc.output, overwrite);
+              await placeOutput(staged, doc.output, overwrite, outputFolders);
             } catch (err) {
               await rm(staged, { force: true });
               await recordFailure(doc, asKysoError(err));
@@ -649,8 +686,7 @@ export async function runBatch(request: BatchRequest): Promise<BatchResult> {
       await allDone;
     } catch (err) {
       // The signer could not be opened (PIN, token, certificate): nothing was signed in this run.
-      const error = asKysoError(err);
-      if (!(error.code === 'CANCELLED' && cancelled)) throw error;
+      throw asKysoError(err);
     } finally {
       request.signal?.removeEventListener('abort', onStop);
       request.abortSignal?.removeEventListener('abort', onAbort);
@@ -659,9 +695,9 @@ export async function runBatch(request: BatchRequest): Promise<BatchResult> {
     const documents = plan.map((doc) => reports.get(doc.key) as BatchDocumentReport);
     const pending = documents.filter((d) => d.status === 'pending').length;
     // A journal that can no longer be written (disk full) has already stopped the batch.
-    await j
-      .append({ type: 'end', at: new Date().toISOString(), signed, failed, pending })
-      .catch(() => undefined);
+    await append({ type: 'end', at: new Date().toISOString(), signed, failed, pending }).catch(
+      () => undefined,
+    );
     await rmdir(files.staging).catch(() => undefined);
     const result: BatchResult = {
       batchId,
@@ -685,6 +721,8 @@ export async function runBatch(request: BatchRequest): Promise<BatchResult> {
   } finally {
     await journal?.close();
     await unlock();
+    // A new batch that never started (its signer could not be opened) leaves nothing behind.
+    if (!journal) await rmdir(files.dir).catch(() => undefined);
   }
 }
 

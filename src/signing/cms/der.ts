@@ -33,8 +33,16 @@ export const context = (n: number, ...items: readonly Uint8Array[]): Uint8Array 
 export const octetString = (bytes: Uint8Array): Uint8Array => tlv(0x04, bytes);
 export const derNull = (): Uint8Array => Uint8Array.of(0x05, 0x00);
 
+/** Encoded once each: a batch encodes the same few OIDs for every document. */
+const encodedOids = new Map<string, Uint8Array>();
+
 export function oid(value: string): Uint8Array {
-  return encode(new asn1js.ObjectIdentifier({ value }));
+  let der = encodedOids.get(value);
+  if (der === undefined) {
+    der = encode(new asn1js.ObjectIdentifier({ value }));
+    if (encodedOids.size < 256) encodedOids.set(value, der);
+  }
+  return der.slice();
 }
 
 /** INTEGER of a small non-negative number, or of big-endian two's complement `bytes` as given. */

@@ -52,12 +52,15 @@ export function withMargin(size: number): number {
   return size + Math.max(256, Math.ceil(size * 0.1));
 }
 
+/** The TSA's key in the record: no credentials, and a query (which may hold an API key) only hashed. */
 function recordKey(url: string): string {
   try {
     const u = new URL(url);
-    return `${u.protocol}//${u.host}${u.pathname}${u.search}`;
+    const query =
+      u.search === '' ? '' : `?${createHash('sha256').update(u.search).digest('hex').slice(0, 16)}`;
+    return `${u.protocol}//${u.host}${u.pathname}${query}`;
   } catch {
-    return url;
+    return createHash('sha256').update(url).digest('hex');
   }
 }
 

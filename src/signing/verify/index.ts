@@ -29,6 +29,9 @@ export {
   type SignatureStatus,
   type SubIndication,
   type PadesLevel,
+  type LtvLevel,
+  type EvidenceSummary,
+  type RevocationEvidenceSummary,
   type TimestampSummary,
   type SignerSummary,
 } from './verification-report.js';

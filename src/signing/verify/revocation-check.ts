@@ -4,7 +4,8 @@
 // signature checks out with the issuing CA; "no usable data" is reported as unknown, never as good.
 import { KysoError } from '../../shared/errors.js';
 import type { PoolCertificate } from './certificate-pool.js';
-import { fetchCrl, fetchOcspResponse } from './online-revocation.js';
+import type { RevocationClient } from '../revocation/index.js';
+import { fetchRevocation } from './online-revocation.js';
 import {
   crlSignedBy,
   crlStatement,
@@ -31,13 +32,27 @@ export interface RevocationSources {
 }
 
 export type RevocationSource = 'embedded' | 'online';
+/** Where a piece of revocation data was found: the DSS, the CMS (or timestamp token), or fetched. */
+export type RevocationOrigin = 'dss' | 'cms' | 'online';
+
+/** The data that decided a certificate's status: what it is, when it was issued, where it came from. */
+export interface RevocationEvidence {
+  readonly from: RevocationOrigin;
+  readonly issuedAt: Date;
+}
 
 export type CertificateRevocation =
-  | { readonly status: 'good'; readonly source: RevocationSource; readonly kind: 'ocsp' | 'crl' | 'no-check' }
+  | {
+      readonly status: 'good';
+      readonly source: RevocationSource;
+      readonly kind: 'ocsp' | 'crl' | 'no-check';
+      readonly evidence?: RevocationEvidence;
+    }
   | {
       readonly status: 'revoked';
       readonly source: RevocationSource;
       readonly kind: 'ocsp' | 'crl';
+      readonly evidence?: RevocationEvidence;
       readonly revokedAt: Date;
       readonly reason: number | undefined;
     }
@@ -68,8 +83,13 @@ export interface RevocationRequest {
   readonly time: Date;
   readonly sources: RevocationSources;
   readonly online: boolean;
+  /** The client that fetches when `online` (the settings' proxy, cache and retries). */
+  readonly client?: RevocationClient;
   readonly signal?: AbortSignal;
 }
+
+/** The origin of each parsed item (items travel between RevocationData objects by reference). */
+const ORIGIN = new WeakMap<object, RevocationOrigin>();
 
 /** Parsed embedded data, shared by every signature of a document. */
 export class RevocationData {
@@ -77,24 +97,34 @@ export class RevocationData {
   readonly crls: NonNullable<ReturnType<typeof parseCrl>>[] = [];
   private readonly seen = new Set<string>();
 
-  constructor(sources: RevocationSources) {
+  constructor(
+    sources: RevocationSources,
+    private readonly origin: RevocationOrigin = 'cms',
+  ) {
     this.add(sources);
   }
 
   add(sources: RevocationSources): void {
+    const origin = this.origin;
     for (const der of sources.ocsps) {
       const key = `o${Buffer.from(der).toString('base64')}`;
       if (this.seen.has(key)) continue;
       this.seen.add(key);
       const parsed = parseOcsp(der);
-      if (parsed !== undefined) this.ocsps.push(parsed);
+      if (parsed !== undefined) {
+        ORIGIN.set(parsed, origin);
+        this.ocsps.push(parsed);
+      }
     }
     for (const der of sources.crls) {
       const key = `c${Buffer.from(der).toString('base64')}`;
       if (this.seen.has(key)) continue;
       this.seen.add(key);
       const parsed = parseCrl(pemToDer(der));
-      if (parsed !== undefined) this.crls.push(parsed);
+      if (parsed !== undefined) {
+        ORIGIN.set(parsed, origin);
+        this.crls.push(parsed);
+      }
     }
   }
 }
@@ -120,6 +150,7 @@ interface Found {
   readonly statement: RevocationStatement;
   readonly kind: 'ocsp' | 'crl';
   readonly source: RevocationSource;
+  readonly from: RevocationOrigin;
 }
 
 function statements(
@@ -131,13 +162,21 @@ function statements(
   const out: Found[] = [];
   for (const ocsp of data.ocsps) {
     const s = ocspStatement(ocsp, cert, issuer);
-    if (s !== undefined && ocspSignedFor(ocsp, issuer)) out.push({ statement: s, kind: 'ocsp', source });
+    if (s !== undefined && ocspSignedFor(ocsp, issuer))
+      out.push({ statement: s, kind: 'ocsp', source, from: originOf(ocsp, source) });
   }
   for (const crl of data.crls) {
-    if (crlSignedBy(crl, issuer)) out.push({ statement: crlStatement(crl, cert), kind: 'crl', source });
+    if (crlSignedBy(crl, issuer))
+      out.push({ statement: crlStatement(crl, cert), kind: 'crl', source, from: originOf(crl, source) });
   }
   return out;
 }
+
+function originOf(item: object, source: RevocationSource): RevocationOrigin {
+  return source === 'online' ? 'online' : (ORIGIN.get(item) ?? 'cms');
+}
+
+const evidenceOf = (f: Found): RevocationEvidence => ({ from: f.from, issuedAt: f.statement.issuedAt });
 
 function decide(found: readonly Found[], time: Date): CertificateRevocation | null {
   const revoked = found
@@ -152,14 +191,17 @@ function decide(found: readonly Found[], time: Date): CertificateRevocation | nu
       status: 'revoked',
       source: revoked.source,
       kind: revoked.kind,
+      evidence: evidenceOf(revoked),
       revokedAt: revoked.statement.revokedAt,
       reason: revoked.statement.reason,
     };
   }
   const good = found.find((f) => f.statement.status === 'good' && speaksFor(f.statement, time));
-  if (good !== undefined) return { status: 'good', source: good.source, kind: good.kind };
+  if (good !== undefined)
+    return { status: 'good', source: good.source, kind: good.kind, evidence: evidenceOf(good) };
   // A revocation after the time also says the certificate was good until then.
-  if (revoked !== undefined) return { status: 'good', source: revoked.source, kind: revoked.kind };
+  if (revoked !== undefined)
+    return { status: 'good', source: revoked.source, kind: revoked.kind, evidence: evidenceOf(revoked) };
   return null;
 }
 
@@ -167,17 +209,12 @@ const revokedAt = (f: Found): number =>
   f.statement.status === 'revoked' ? f.statement.revokedAt.getTime() : Infinity;
 
 async function online(
+  client: RevocationClient | undefined,
   cert: PoolCertificate,
   issuer: PoolCertificate,
-  signal: AbortSignal | undefined,
 ): Promise<RevocationData> {
-  const ocsp = await fetchOcspResponse(cert, issuer, signal ? { signal } : {});
-  const data = new RevocationData({ ocsps: ocsp ? [ocsp] : [], crls: [] });
-  if (data.ocsps.length === 0) {
-    const crl = await fetchCrl(cert, signal ? { signal } : {});
-    if (crl !== undefined) data.add({ ocsps: [], crls: [crl] });
-  }
-  return data;
+  if (client === undefined) return new RevocationData({ ocsps: [], crls: [] }, 'online');
+  return new RevocationData(await fetchRevocation(client, cert, issuer), 'online');
 }
 
 /** The revocation status of every certificate of `path` but its anchor, at `time`. */
@@ -199,7 +236,7 @@ export async function checkRevocation(
     let found = statements(embedded, cert, issuer, 'embedded');
     let decision = decide(found, time);
     if (decision === null && request.online) {
-      found = [...found, ...statements(await online(cert, issuer, request.signal), cert, issuer, 'online')];
+      found = [...found, ...statements(await online(request.client, cert, issuer), cert, issuer, 'online')];
       decision = decide(found, time);
     }
     for (const f of found) {

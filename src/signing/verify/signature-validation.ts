@@ -29,7 +29,8 @@ import {
 import type { SignatureDictionary } from './signature-dictionaries.js';
 import { checkTimestampToken, type TimestampCheck } from './timestamp-check.js';
 import type { TrustStore } from './trust-store.js';
-import type { VerificationTexts } from './verification-texts.js';
+import type { RevocationClient } from '../revocation/index.js';
+import type { TimeSource, VerificationTexts } from './verification-texts.js';
 import {
   failed,
   notChecked,
@@ -51,8 +52,21 @@ export interface ValidationContext {
   readonly validationTime: Date;
   readonly online: boolean;
   readonly requireRevocation: boolean;
+  /** Fetches OCSP/CRL when `online`. */
+  readonly revocationClient?: RevocationClient;
+  /**
+   * Proof of existence from the document: the time of the earliest valid document timestamp of a
+   * later revision (the signature, or the timestamp, existed then).
+   */
+  readonly poe?: Date;
   readonly signal?: AbortSignal;
   readonly texts: VerificationTexts;
+}
+
+/** The time the signature is proven (or claimed) to exist, for the report's evidence. */
+export interface EvidenceTime {
+  readonly source: 'signature-timestamp' | 'document-timestamp' | 'claimed' | 'validation-time';
+  readonly at: Date | undefined;
 }
 
 export interface ValidatedSignature {
@@ -69,6 +83,8 @@ export interface ValidatedSignature {
   readonly revocation: RevocationResult | undefined;
   /** For document timestamps: the time the timestamp asserts, when genuine. */
   readonly documentTimestampTime: Date | undefined;
+  /** The time the certificates were judged at and what proves it. */
+  readonly evidenceTime: EvidenceTime;
 }
 
 function rangesContent(
@@ -111,7 +127,7 @@ async function certificateChecks(
   extraCertificates: readonly Uint8Array[],
   embedded: RevocationData,
   time: Date,
-  source: 'timestamp' | 'claimed' | 'validation',
+  source: TimeSource,
 ): Promise<{ checks: CheckOutcome[]; revocation: RevocationResult | undefined }> {
   const t = ctx.texts;
   const checks: CheckOutcome[] = [];
@@ -168,16 +184,27 @@ async function certificateChecks(
       time,
       sources: { crls: [], ocsps: [] },
       online: ctx.online,
+      ...(ctx.revocationClient ? { client: ctx.revocationClient } : {}),
       ...(ctx.signal ? { signal: ctx.signal } : {}),
     },
     embedded,
   );
+  // A revocation after the time counts only when something proves the signature existed before it:
+  // a timestamp, or a document timestamp (POE) no later than the revocation.
+  const proof =
+    source === 'timestamp'
+      ? ('timestamp' as const)
+      : revocation.revokedLater !== undefined &&
+          ctx.poe !== undefined &&
+          ctx.poe.getTime() <= revocation.revokedLater.revokedAt.getTime()
+        ? ('document-timestamp' as const)
+        : undefined;
   if (revocation.overall === 'revoked' && revocation.revoked) {
     const name = displayName(revocation.revoked.cert);
     checks.push(
       failed('revocation', t.revocationRevoked(name, revocation.revoked.revokedAt), 'invalid', 'REVOKED'),
     );
-  } else if (revocation.revokedLater && source !== 'timestamp') {
+  } else if (revocation.revokedLater && proof === undefined) {
     // Revoked after the claimed time: nothing proves the signature was made before the revocation.
     const name = displayName(revocation.revokedLater.cert);
     checks.push(
@@ -203,6 +230,7 @@ async function certificateChecks(
         t.revocationRevokedLater(
           displayName(revocation.revokedLater.cert),
           revocation.revokedLater.revokedAt,
+          proof,
         ),
       ),
     );
@@ -210,7 +238,15 @@ async function certificateChecks(
     const online = revocation.certificates.some(
       (c) => c.revocation.status === 'good' && c.revocation.source === 'online',
     );
-    checks.push(passed('revocation', t.revocationGood(online ? 'online' : 'embedded')));
+    // The sentence names the data that decided for the signer's own certificate.
+    const first = revocation.certificates[0]?.revocation;
+    const evidence =
+      first?.status === 'good' && first.evidence !== undefined
+        ? { kind: first.kind, from: first.evidence.from, issuedAt: first.evidence.issuedAt }
+        : first?.status === 'good' && first.kind === 'no-check'
+          ? { kind: first.kind, from: 'cms' as const, issuedAt: time }
+          : undefined;
+    checks.push(passed('revocation', t.revocationGood(online ? 'online' : 'embedded', evidence)));
   }
   return { checks, revocation };
 }
@@ -301,6 +337,16 @@ function algorithmCheck(
   return passed('algorithms', t.algorithmsOk(parts.filter((p) => p !== undefined).join(', ')));
 }
 
+/**
+ * A timestamp's authority is trusted only until `until` (expiry or revocation of its path): when
+ * that is before the validation time, a later document timestamp must prove the timestamp existed
+ * before it (ETSI EN 319 102-1 §5.6.2.4, archive timestamp renewal).
+ */
+function beyondTrust(ctx: ValidationContext, until: Date): boolean {
+  if (until.getTime() >= ctx.validationTime.getTime()) return false;
+  return ctx.poe === undefined || ctx.poe.getTime() >= until.getTime();
+}
+
 /** Validates a (CMS) signature dictionary. */
 export async function validateSignature(
   ctx: ValidationContext,
@@ -328,6 +374,12 @@ export async function validateSignature(
     signatureAlgorithm: null,
     revocation: undefined,
     documentTimestampTime: undefined,
+    evidenceTime:
+      ctx.poe !== undefined
+        ? { source: 'document-timestamp', at: ctx.poe }
+        : sig.claimedTime !== undefined
+          ? { source: 'claimed', at: sig.claimedTime }
+          : { source: 'validation-time', at: ctx.validationTime },
   };
   if (!byteRange.ok)
     checks.push(failed('byte-range', t.byteRangeProblem(byteRange.problem), 'invalid', 'FORMAT_FAILURE'));
@@ -415,14 +467,31 @@ export async function validateSignature(
       pool: [...pool.all()],
       revocation: ctx.documentRevocation,
       online: ctx.online,
+      ...(ctx.revocationClient ? { client: ctx.revocationClient } : {}),
       ...(ctx.signal ? { signal: ctx.signal } : {}),
     });
     if (timestamp.result === 'valid') break;
   }
+  // A timestamp whose authority is no longer trusted now needs a later proof of existence
+  // (an archive timestamp) from before that; without it, it proves nothing.
+  const outOfBounds =
+    timestamp?.result === 'valid' && timestamp.trustedUntil !== undefined
+      ? beyondTrust(ctx, timestamp.trustedUntil)
+      : false;
   let signingTime = sig.claimedTime;
   let source: 'timestamp' | 'claimed' = 'claimed';
   if (timestamp === undefined) checks.push(notChecked('timestamp', t.timestampNone()));
-  else if (timestamp.result === 'valid' && timestamp.genTime) {
+  else if (outOfBounds && timestamp.genTime) {
+    checks.push(
+      warning(
+        'timestamp',
+        t.timestampTsaOutOfBounds(
+          timestamp.limitedBy ? displayName(timestamp.limitedBy) : (timestamp.tsaName ?? '?'),
+          timestamp.trustedUntil ?? ctx.validationTime,
+        ),
+      ),
+    );
+  } else if (timestamp.result === 'valid' && timestamp.genTime) {
     signingTime = timestamp.genTime;
     source = 'timestamp';
     checks.push(passed('timestamp', t.timestampValid(timestamp.genTime, timestamp.tsaName ?? '?')));
@@ -439,8 +508,30 @@ export async function validateSignature(
     );
   }
 
-  const time = signingTime ?? ctx.validationTime;
-  const timeSource = signingTime === undefined ? 'validation' : source;
+  // The time the certificates are judged at: the timestamp's; else the claimed time, unless a
+  // document timestamp proves the signature existed earlier; else that proof; else now.
+  const poe = ctx.poe;
+  let time: Date;
+  let timeSource: TimeSource;
+  let evidenceTime: EvidenceTime;
+  if (source === 'timestamp' && signingTime !== undefined) {
+    time = signingTime;
+    timeSource = 'timestamp';
+    evidenceTime = { source: 'signature-timestamp', at: signingTime };
+  } else if (poe !== undefined && (signingTime === undefined || signingTime.getTime() > poe.getTime())) {
+    time = poe;
+    timeSource = 'document-timestamp';
+    evidenceTime = { source: 'document-timestamp', at: poe };
+  } else if (signingTime !== undefined) {
+    time = signingTime;
+    timeSource = 'claimed';
+    evidenceTime =
+      poe !== undefined ? { source: 'document-timestamp', at: poe } : { source: 'claimed', at: signingTime };
+  } else {
+    time = ctx.validationTime;
+    timeSource = 'validation';
+    evidenceTime = { source: 'validation-time', at: ctx.validationTime };
+  }
   const embedded = new RevocationData({ crls: cms.crls, ocsps: cms.ocsps });
   embedded.crls.push(...ctx.documentRevocation.crls);
   embedded.ocsps.push(...ctx.documentRevocation.ocsps);
@@ -469,6 +560,7 @@ export async function validateSignature(
     timestamp: timestamp === undefined ? undefined : summariseTimestamp(timestamp),
     hasSignatureTimestamp: timestamp !== undefined && timestamp.result !== 'invalid',
     revocation: certs.revocation,
+    evidenceTime,
   };
 }
 
@@ -488,6 +580,7 @@ async function validateDocumentTimestamp(
     pool: ctx.documentCertificates,
     revocation: ctx.documentRevocation,
     online: ctx.online,
+    ...(ctx.revocationClient ? { client: ctx.revocationClient } : {}),
     ...(ctx.signal ? { signal: ctx.signal } : {}),
   });
   const summary = summariseTimestamp(ts);
@@ -499,6 +592,7 @@ async function validateDocumentTimestamp(
     timestamp: summary,
     digestAlgorithm: ts.hash ? hashDisplayName(ts.hash) : null,
     documentTimestampTime: ts.result !== 'invalid' ? ts.genTime : undefined,
+    evidenceTime: { source: 'document-timestamp', at: ts.genTime },
   };
   switch (ts.failure) {
     case 'imprint-mismatch':
@@ -549,6 +643,19 @@ async function validateDocumentTimestamp(
       'timestamp',
     );
     checks.push(...certs.checks);
+    if (ts.result === 'valid' && ts.trustedUntil !== undefined && beyondTrust(ctx, ts.trustedUntil)) {
+      checks.push(
+        failed(
+          'certificate-validity',
+          t.timestampTsaOutOfBounds(
+            ts.limitedBy ? displayName(ts.limitedBy) : (ts.tsaName ?? '?'),
+            ts.trustedUntil,
+          ),
+          'indeterminate',
+          'OUT_OF_BOUNDS_NO_POE',
+        ),
+      );
+    }
     const hash = ts.hash;
     if (hash !== undefined && isWeakHash(hash)) {
       checks.push(

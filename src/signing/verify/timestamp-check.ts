@@ -5,7 +5,12 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { bytesEqual, CertificatePool, displayName, type PoolCertificate } from './certificate-pool.js';
-import { buildCertificatePath, checkCertificatePath, type PathProblem } from './certificate-path.js';
+import {
+  buildCertificatePath,
+  checkCertificatePath,
+  validityOf,
+  type PathProblem,
+} from './certificate-path.js';
 import { CMS_OID, parseCmsSignature, type CmsSignature } from './cms-signature.js';
 import {
   checkCmsSignature,
@@ -17,6 +22,7 @@ import {
 import { checkRevocation, RevocationData, type RevocationResult } from './revocation-check.js';
 import { hashFromOid, type HashName } from './signature-algorithms.js';
 import type { TrustStore } from './trust-store.js';
+import type { RevocationClient } from '../revocation/index.js';
 
 const KP_TIME_STAMPING = '1.3.6.1.5.5.7.3.8';
 
@@ -41,6 +47,13 @@ export interface TimestampCheck {
   readonly tsaName?: string;
   readonly pathProblems?: readonly PathProblem[];
   readonly revocation?: RevocationResult;
+  /**
+   * Until when the TSA's path stays trusted: the earliest notAfter of the path, or the earliest
+   * revocation after genTime. A later proof of existence must come before it (archive timestamps).
+   */
+  readonly trustedUntil?: Date;
+  /** The certificate that sets `trustedUntil`. */
+  readonly limitedBy?: PoolCertificate;
   /** The token's CMS, for the certificates and revocation data it carries. */
   readonly cms?: CmsSignature;
 }
@@ -54,6 +67,7 @@ export interface TimestampRequest {
   readonly pool: readonly PoolCertificate[];
   readonly revocation: RevocationData;
   readonly online: boolean;
+  readonly client?: RevocationClient;
   readonly signal?: AbortSignal;
 }
 
@@ -117,13 +131,27 @@ export async function checkTimestampToken(request: TimestampRequest): Promise<Ti
       time: tst.genTime,
       sources: { crls: [], ocsps: [] },
       online: request.online,
+      ...(request.client ? { client: request.client } : {}),
       ...(request.signal ? { signal: request.signal } : {}),
     },
     mergeData(request.revocation, embedded),
   );
   if (revocation.overall === 'revoked')
     return { ...named, result: 'invalid', failure: 'tsa-revoked', revocation };
-  return { ...named, result: 'valid', revocation };
+  let limit: { at: Date; cert: PoolCertificate } | undefined;
+  for (const c of built.path) {
+    const { notAfter } = validityOf(c);
+    if (limit === undefined || notAfter < limit.at) limit = { at: notAfter, cert: c };
+  }
+  const later = revocation.revokedLater;
+  if (later !== undefined && (limit === undefined || later.revokedAt < limit.at))
+    limit = { at: later.revokedAt, cert: later.cert };
+  return {
+    ...named,
+    result: 'valid',
+    revocation,
+    ...(limit ? { trustedUntil: limit.at, limitedBy: limit.cert } : {}),
+  };
 }
 
 function mergeData(a: RevocationData, b: RevocationData): RevocationData {

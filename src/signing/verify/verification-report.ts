@@ -93,6 +93,35 @@ export interface TimestampSummary {
   readonly status: 'valid' | 'untrusted' | 'invalid';
 }
 
+/** Long-term validation reached, whatever the subfilter (adbe.pkcs7.detached included). */
+export type LtvLevel = 'LT' | 'LTA';
+
+/** One certificate's revocation status and the data that decided it. */
+export interface RevocationEvidenceSummary {
+  /** The certificate (CN, else its subject). */
+  readonly subject: string;
+  readonly status: 'good' | 'revoked' | 'unknown';
+  /** null when no data decided (unknown) or the certificate needs no check (ocsp-nocheck). */
+  readonly kind: 'ocsp' | 'crl' | null;
+  /** dss: the document's DSS; cms: the signature's own CMS; online: fetched (--online). */
+  readonly from: 'dss' | 'cms' | 'online' | null;
+  /** thisUpdate of the OCSP response or the CRL (ISO 8601). */
+  readonly issuedAt: string | null;
+}
+
+/** What the verdict rests on: the time evidence, the revocation data, the DSS and archive timestamps. */
+export interface EvidenceSummary {
+  readonly time: {
+    readonly source: 'signature-timestamp' | 'document-timestamp' | 'claimed' | 'validation-time';
+    readonly at: string | null;
+  };
+  readonly revocation: readonly RevocationEvidenceSummary[];
+  /** The revision whose DSS update carries the validation data (B-LT); null without one. */
+  readonly dssRevision: number | null;
+  /** Indexes (in this report) of the valid document timestamps that cover that DSS (B-LTA). */
+  readonly archiveTimestamps: readonly number[];
+}
+
 export interface SignerSummary {
   readonly name: string | null;
   readonly organization: string | null;
@@ -120,6 +149,10 @@ export interface SignatureReport {
   readonly signingTimeSource: 'timestamp' | 'claimed';
   readonly timestamp?: TimestampSummary;
   readonly level: PadesLevel;
+  /** LT/LTA reached for any subfilter (level stays 'none' for non-ETSI subfilters). */
+  readonly ltv?: LtvLevel | null;
+  /** Which evidence the verdict used. */
+  readonly evidence?: EvidenceSummary;
   readonly digestAlgorithm: string | null;
   readonly signatureAlgorithm: string | null;
   /** DocMDP permission when this is a certification signature (1 no changes, 2 forms, 3 annotations). */

@@ -15,6 +15,58 @@ export function formatVietnamTime(date: Date): string {
   return `${pad(t.getUTCDate())}/${pad(t.getUTCMonth() + 1)}/${t.getUTCFullYear()} ${pad(t.getUTCHours())}:${pad(t.getUTCMinutes())}:${pad(t.getUTCSeconds())} +07:00`;
 }
 
+/** Where the time the certificates are judged at comes from. */
+export type TimeSource = 'timestamp' | 'document-timestamp' | 'claimed' | 'validation';
+
+/** The OCSP response or CRL that decided, for the revocation check's sentence. */
+export interface RevocationEvidenceText {
+  readonly kind: 'ocsp' | 'crl' | 'no-check';
+  readonly from: 'dss' | 'cms' | 'online';
+  readonly issuedAt: Date;
+}
+
+const viEvidence = (e: RevocationEvidenceText): string => {
+  if (e.kind === 'no-check') return 'chứng thư OCSP được miễn kiểm tra (ocsp-nocheck)';
+  const what = e.kind === 'ocsp' ? 'phản hồi OCSP' : 'CRL';
+  const where =
+    e.from === 'dss'
+      ? 'trong kho DSS của văn bản'
+      : e.from === 'cms'
+        ? 'kèm trong chữ ký'
+        : 'tra cứu trực tuyến';
+  return `${what} phát hành lúc ${formatVietnamTime(e.issuedAt)}, ${where}`;
+};
+
+const enEvidence = (e: RevocationEvidenceText): string => {
+  if (e.kind === 'no-check') return 'the OCSP responder certificate is exempt (ocsp-nocheck)';
+  const what = e.kind === 'ocsp' ? 'OCSP response' : 'CRL';
+  const where =
+    e.from === 'dss'
+      ? "from the document's DSS"
+      : e.from === 'cms'
+        ? 'embedded in the signature'
+        : 'fetched online';
+  return `${what} issued ${formatVietnamTime(e.issuedAt)}, ${where}`;
+};
+
+const viSource = (s: TimeSource): string =>
+  s === 'timestamp'
+    ? 'theo dấu thời gian'
+    : s === 'document-timestamp'
+      ? 'chứng minh bằng dấu thời gian văn bản'
+      : s === 'claimed'
+        ? 'thời điểm do người ký khai'
+        : 'thời điểm kiểm tra';
+
+const enSource = (s: TimeSource): string =>
+  s === 'timestamp'
+    ? 'from the timestamp'
+    : s === 'document-timestamp'
+      ? 'proven by a document timestamp'
+      : s === 'claimed'
+        ? 'as claimed by the signer'
+        : 'the validation time';
+
 export interface VerificationTexts {
   readonly lang: ReportLang;
   // byte range
@@ -49,19 +101,9 @@ export interface VerificationTexts {
   chainConstraints(name: string): string;
   chainNotChecked(): string;
   // validity
-  validityOk(time: Date, source: 'timestamp' | 'claimed' | 'validation'): string;
-  validityExpired(
-    name: string,
-    notAfter: Date,
-    time: Date,
-    source: 'timestamp' | 'claimed' | 'validation',
-  ): string;
-  validityNotYet(
-    name: string,
-    notBefore: Date,
-    time: Date,
-    source: 'timestamp' | 'claimed' | 'validation',
-  ): string;
+  validityOk(time: Date, source: TimeSource): string;
+  validityExpired(name: string, notAfter: Date, time: Date, source: TimeSource): string;
+  validityNotYet(name: string, notBefore: Date, time: Date, source: TimeSource): string;
   signedAfterValidationTime(time: Date, at: Date): string;
   // key usage
   keyUsageOk(): string;
@@ -69,9 +111,11 @@ export interface VerificationTexts {
   keyUsageTsaOk(): string;
   keyUsageTsaMissing(): string;
   // revocation
-  revocationGood(source: 'embedded' | 'online'): string;
+  revocationGood(source: 'embedded' | 'online', evidence?: RevocationEvidenceText): string;
   revocationRevoked(name: string, revokedAt: Date): string;
-  revocationRevokedLater(name: string, revokedAt: Date): string;
+  revocationRevokedLater(name: string, revokedAt: Date, proof?: 'timestamp' | 'document-timestamp'): string;
+  /** A timestamp whose authority certificate expired (or was revoked) with no later proof of existence. */
+  timestampTsaOutOfBounds(name: string, until: Date): string;
   revocationRevokedNoPoe(name: string, revokedAt: Date): string;
   revocationUnknown(name: string, online: boolean): string;
   revocationNotChecked(): string;
@@ -156,8 +200,7 @@ const vi: VerificationTexts = {
   chainNoAnchors: () => 'Chưa cấu hình chứng thư gốc tin cậy nào (--trust, --trust-dir hoặc kho tin cậy).',
   chainConstraints: (name) => `Chứng thư ${name} trong chuỗi không được phép cấp chứng thư (ràng buộc CA).`,
   chainNotChecked: () => 'Chưa kiểm tra chuỗi chứng thực.',
-  validityOk: (t, s) =>
-    `Chứng thư còn hiệu lực tại thời điểm ký ${formatVietnamTime(t)} (${s === 'timestamp' ? 'theo dấu thời gian' : s === 'claimed' ? 'thời điểm do người ký khai' : 'thời điểm kiểm tra'}).`,
+  validityOk: (t, s) => `Chứng thư còn hiệu lực tại thời điểm ký ${formatVietnamTime(t)} (${viSource(s)}).`,
   validityExpired: (n, na, t, s) =>
     `Chứng thư ${n} đã hết hạn ngày ${formatVietnamTime(na)}, trước thời điểm ký ${formatVietnamTime(t)}${s === 'claimed' ? ' (do người ký khai)' : ''}.`,
   validityNotYet: (n, nb, t, s) =>
@@ -168,14 +211,18 @@ const vi: VerificationTexts = {
   keyUsageMissing: () => 'Chứng thư không được phép dùng để ký (thiếu digitalSignature/nonRepudiation).',
   keyUsageTsaOk: () => 'Chứng thư được phép cấp dấu thời gian (timeStamping).',
   keyUsageTsaMissing: () => 'Chứng thư không được phép cấp dấu thời gian.',
-  revocationGood: (s) =>
-    s === 'embedded'
-      ? 'Chứng thư chưa bị thu hồi (theo dữ liệu OCSP/CRL kèm trong văn bản).'
-      : 'Chứng thư chưa bị thu hồi (theo OCSP/CRL tra cứu trực tuyến).',
+  revocationGood: (s, e) =>
+    e !== undefined
+      ? `Chứng thư chưa bị thu hồi (theo ${viEvidence(e)}).`
+      : s === 'embedded'
+        ? 'Chứng thư chưa bị thu hồi (theo dữ liệu OCSP/CRL kèm trong văn bản).'
+        : 'Chứng thư chưa bị thu hồi (theo OCSP/CRL tra cứu trực tuyến).',
   revocationRevoked: (n, d) =>
     `Chứng thư ${n} đã bị thu hồi ngày ${formatVietnamTime(d)}, trước thời điểm ký.`,
-  revocationRevokedLater: (n, d) =>
-    `Chứng thư ${n} bị thu hồi ngày ${formatVietnamTime(d)}, sau thời điểm ký (đã được chứng minh bằng dấu thời gian).`,
+  revocationRevokedLater: (n, d, p) =>
+    `Chứng thư ${n} bị thu hồi ngày ${formatVietnamTime(d)}, sau thời điểm ký (đã được chứng minh bằng ${p === 'document-timestamp' ? 'dấu thời gian văn bản' : 'dấu thời gian'}).`,
+  timestampTsaOutOfBounds: (n, d) =>
+    `Chứng thư ${n} của đơn vị cấp dấu thời gian hết hiệu lực từ ${formatVietnamTime(d)}; không có dấu thời gian lưu trữ nào muộn hơn chứng minh dấu thời gian này tồn tại trước đó.`,
   revocationRevokedNoPoe: (n, d) =>
     `Chứng thư ${n} bị thu hồi ngày ${formatVietnamTime(d)}; không có dấu thời gian chứng minh chữ ký được tạo trước đó.`,
   revocationUnknown: (n, online) =>
@@ -309,7 +356,7 @@ const en: VerificationTexts = {
     `The certificate ${name} in the path may not issue certificates (CA constraints).`,
   chainNotChecked: () => 'The certification path was not checked.',
   validityOk: (t, s) =>
-    `The certificate was valid at the signing time ${formatVietnamTime(t)} (${s === 'timestamp' ? 'from the timestamp' : s === 'claimed' ? 'as claimed by the signer' : 'the validation time'}).`,
+    `The certificate was valid at the signing time ${formatVietnamTime(t)} (${enSource(s)}).`,
   validityExpired: (n, na, t, s) =>
     `The certificate ${n} expired on ${formatVietnamTime(na)}, before the signing time ${formatVietnamTime(t)}${s === 'claimed' ? ' (claimed)' : ''}.`,
   validityNotYet: (n, nb, t, s) =>
@@ -320,14 +367,18 @@ const en: VerificationTexts = {
   keyUsageMissing: () => 'The certificate may not sign (no digitalSignature/nonRepudiation).',
   keyUsageTsaOk: () => 'The certificate may issue timestamps (timeStamping).',
   keyUsageTsaMissing: () => 'The certificate may not issue timestamps.',
-  revocationGood: (s) =>
-    s === 'embedded'
-      ? 'The certificate is not revoked (OCSP/CRL data embedded in the document).'
-      : 'The certificate is not revoked (OCSP/CRL fetched online).',
+  revocationGood: (s, e) =>
+    e !== undefined
+      ? `The certificate is not revoked (${enEvidence(e)}).`
+      : s === 'embedded'
+        ? 'The certificate is not revoked (OCSP/CRL data embedded in the document).'
+        : 'The certificate is not revoked (OCSP/CRL fetched online).',
   revocationRevoked: (n, d) =>
     `The certificate ${n} was revoked on ${formatVietnamTime(d)}, before the signing time.`,
-  revocationRevokedLater: (n, d) =>
-    `The certificate ${n} was revoked on ${formatVietnamTime(d)}, after the signing time (proven by a timestamp).`,
+  revocationRevokedLater: (n, d, p) =>
+    `The certificate ${n} was revoked on ${formatVietnamTime(d)}, after the signing time (proven by a ${p === 'document-timestamp' ? 'document timestamp' : 'timestamp'}).`,
+  timestampTsaOutOfBounds: (n, d) =>
+    `The timestamp authority certificate ${n} is no longer valid since ${formatVietnamTime(d)}; no later archive timestamp proves this timestamp existed before.`,
   revocationRevokedNoPoe: (n, d) =>
     `The certificate ${n} was revoked on ${formatVietnamTime(d)}; no timestamp proves the signature was made before.`,
   revocationUnknown: (n, online) =>

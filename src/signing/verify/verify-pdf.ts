@@ -7,7 +7,13 @@ import { createHash } from 'node:crypto';
 import { open, type FileHandle } from 'node:fs/promises';
 import { KysoError, isKysoError } from '../../shared/errors.js';
 import { PdfReader } from '../pdf/index.js';
-import { CertificatePool } from './certificate-pool.js';
+import { loadSettings } from '../settings.js';
+import {
+  RevocationClient,
+  revocationOptionsFromSettings,
+  type RevocationOptions,
+} from '../revocation/index.js';
+import { CertificatePool, displayName } from './certificate-pool.js';
 import { readDocumentSecurityStore, type DssContents } from './document-security-store.js';
 import {
   analyseUpdate,
@@ -33,6 +39,7 @@ import {
   type ChangeKind,
   type CheckOutcome,
   type PadesLevel,
+  type RevocationEvidenceSummary,
   type SignatureReport,
   type VerificationReport,
 } from './verification-report.js';
@@ -50,6 +57,11 @@ export interface VerifyPdfRequest {
   readonly lang?: ReportLang;
   /** Unknown revocation status makes a signature indeterminate instead of a warning. */
   readonly requireRevocation?: boolean;
+  /**
+   * How --online fetches OCSP/CRL (or a client shared with other work). Default: the settings'
+   * proxy, cache and retries (revocationOptionsFromSettings).
+   */
+  readonly revocation?: RevocationOptions | RevocationClient;
 }
 
 /**
@@ -179,7 +191,7 @@ export async function verifyPdf(request: VerifyPdfRequest): Promise<Verification
       // an unreadable DSS is no evidence; signatures are validated without it
     }
     const documentCertificates = new CertificatePool(dss.certificates).all();
-    const documentRevocation = new RevocationData({ crls: dss.crls, ocsps: dss.ocsps });
+    const documentRevocation = new RevocationData({ crls: dss.crls, ocsps: dss.ocsps }, 'dss');
 
     // Changes made by each update, computed once (revision n compared with n − 1).
     const updates = await analyseUpdates(views, final, texts, request.signal);
@@ -195,17 +207,36 @@ export async function verifyPdf(request: VerifyPdfRequest): Promise<Verification
       });
     }
 
-    const validated: Array<{ found: Found; v: ValidatedSignature; revision: number }> = [];
-    for (const f of found) {
-      throwIfAborted(request.signal);
+    // Document timestamps first, the latest first: each one is proof of existence (POE) for what
+    // earlier revisions hold, signatures and earlier (archive) timestamps alike.
+    const located: Array<{ found: Found; revision: number }> = found.map((f) => {
       const br = f.sig.byteRange;
       const end = br?.length === 4 ? br[2]! + br[3]! : -1;
-      const revision = views.revisionEndingAt(end, 2);
+      return { found: f, revision: views!.revisionEndingAt(end, 2) };
+    });
+    const order = [
+      ...located
+        .filter((x) => x.found.sig.type === 'document-timestamp')
+        .sort((a, b) => (b.revision || -1) - (a.revision || -1)),
+      ...located.filter((x) => x.found.sig.type !== 'document-timestamp'),
+    ];
+    const proofs: Array<{ revision: number; at: Date }> = [];
+    const poeAfter = (revision: number): Date | undefined => {
+      if (revision <= 0) return undefined;
+      let best: Date | undefined;
+      for (const p of proofs) if (p.revision > revision && (best === undefined || p.at < best)) best = p.at;
+      return best;
+    };
+    const revocationClient = request.online ? await onlineClient(request) : undefined;
+    const validated: Array<{ found: Found; v: ValidatedSignature; revision: number }> = [];
+    for (const { found: f, revision } of order) {
+      throwIfAborted(request.signal);
       let offsetView: PdfReader = final;
       if (revision > 0) {
         const v = await views.view(revision);
         if (v.ok) offsetView = v.reader;
       }
+      const poe = poeAfter(revision);
       const v = await validateSignature(
         {
           file,
@@ -217,11 +248,22 @@ export async function verifyPdf(request: VerifyPdfRequest): Promise<Verification
           online: request.online ?? false,
           requireRevocation: request.requireRevocation ?? false,
           texts,
+          ...(revocationClient ? { revocationClient } : {}),
+          ...(poe ? { poe } : {}),
           ...(request.signal ? { signal: request.signal } : {}),
         },
         f.sig,
         holderOffset(offsetView, f.sig) ?? holderOffset(final, f.sig),
       );
+      if (
+        f.sig.type === 'document-timestamp' &&
+        revision > 0 &&
+        v.documentTimestampTime !== undefined &&
+        v.timestamp?.status === 'valid' &&
+        decideStatus(v.checks).status === 'valid'
+      ) {
+        proofs.push({ revision, at: v.documentTimestampTime });
+      }
       validated.push({ found: f, v, revision });
     }
     validated.sort((a, b) => (a.revision || Infinity) - (b.revision || Infinity));
@@ -285,6 +327,13 @@ export async function verifyPdf(request: VerifyPdfRequest): Promise<Verification
         signingTimeSource: x.v.signingTimeSource,
         ...(x.v.timestamp ? { timestamp: x.v.timestamp } : {}),
         level: 'none',
+        ltv: null,
+        evidence: {
+          time: { source: x.v.evidenceTime.source, at: x.v.evidenceTime.at?.toISOString() ?? null },
+          revocation: revocationEvidence(x.v),
+          dssRevision: null,
+          archiveTimestamps: [],
+        },
         digestAlgorithm: x.v.digestAlgorithm,
         signatureAlgorithm: x.v.signatureAlgorithm,
         ...(sig.docMdp !== undefined ? { certification: sig.docMdp } : {}),
@@ -305,6 +354,7 @@ export async function verifyPdf(request: VerifyPdfRequest): Promise<Verification
       validated.map((x) => x.v),
       views,
       dss.present,
+      updates,
     );
     return {
       status: documentStatus(withLevels),
@@ -455,46 +505,101 @@ function modificationCheck(
     : passed('modifications', texts.modificationsAllowed(changes.length));
 }
 
+/** The revocation status of each certificate of the path and the data that decided it. */
+function revocationEvidence(v: ValidatedSignature): RevocationEvidenceSummary[] {
+  return (v.revocation?.certificates ?? []).map(({ cert, revocation: r }) => {
+    if (r.status === 'unknown')
+      return { subject: displayName(cert), status: 'unknown', kind: null, from: null, issuedAt: null };
+    return {
+      subject: displayName(cert),
+      status: r.status,
+      kind: r.kind === 'no-check' ? null : r.kind,
+      from: r.evidence?.from ?? null,
+      issuedAt: r.evidence?.issuedAt.toISOString() ?? null,
+    };
+  });
+}
+
+/** The client that fetches OCSP/CRL for --online: the settings' proxy, cache, retries and nonce. */
+async function onlineClient(request: VerifyPdfRequest): Promise<RevocationClient> {
+  if (request.revocation instanceof RevocationClient) return request.revocation;
+  let options: RevocationOptions | undefined = request.revocation;
+  if (options === undefined) {
+    try {
+      options = revocationOptionsFromSettings(await loadSettings());
+    } catch {
+      options = {}; // a broken settings file: the defaults (the CLI reports the file itself)
+    }
+  }
+  // --online asks the servers even when the settings say offline for signing.
+  return new RevocationClient({
+    ...options,
+    mode: 'online',
+    ...(request.signal ? { signal: request.signal } : {}),
+  });
+}
+
 /**
  * PAdES baseline levels (ETSI EN 319 142-1 §6): B-B for a CAdES-detached signature; B-T with a
- * signature timestamp or a later document timestamp; B-LT when the document carries the validation
- * data (certificates and revocation) of the path; B-LTA when a document timestamp covers that data.
+ * signature timestamp or a later document timestamp; B-LT when a DSS update of the signature's own
+ * or a later revision carries the validation data (certificates and revocation) of the path; B-LTA
+ * when a valid document timestamp covers that DSS update. Each signature has its own DSS update:
+ * the first one after its revision (else the one in its revision). `ltv` applies the same rules to
+ * any subfilter (adbe.pkcs7.detached included), whose `level` stays 'none'.
  */
 async function assignLevels(
   signatures: SignatureReport[],
   validated: readonly ValidatedSignature[],
   views: RevisionViews,
   dssPresent: boolean,
+  updates: Updates,
 ): Promise<SignatureReport[]> {
   const docTimestamps = signatures
     .map((s, i) => ({ s, v: validated[i]! }))
     .filter((x) => x.s.type === 'document-timestamp' && x.v.documentTimestampTime !== undefined);
-  // The first revision whose catalog has a DSS.
-  let dssRevision = Infinity;
-  if (dssPresent && views.analysable) {
-    for (let n = 1; n <= views.count; n++) {
-      const v = await views.view(n);
-      if (!v.ok) continue;
+  const archives = docTimestamps.filter((d) => d.s.status === 'valid' && d.v.timestamp?.status === 'valid');
+  // The revisions that wrote the DSS; null when the revisions could not be compared.
+  let dssRevisions: number[] | null = [];
+  if (dssPresent && !views.analysable) dssRevisions = null;
+  else if (dssPresent) {
+    const set = new Set(updates.facts.filter((f) => f.kind === 'dss-updated').map((f) => f.revision));
+    const first = await views.view(1);
+    if (first.ok) {
       try {
-        if ((await v.reader.catalog()).has('DSS')) {
-          dssRevision = n;
-          break;
-        }
+        if ((await first.reader.catalog()).has('DSS')) set.add(1);
       } catch {
-        continue;
+        // an unreadable first revision has no DSS to speak of
       }
     }
+    dssRevisions = [...set].sort((a, b) => a - b);
   }
   return signatures.map((s, i) => {
     const v = validated[i]!;
-    if (s.type !== 'signature' || s.subFilter !== 'ETSI.CAdES.detached') return s;
-    let level: PadesLevel = 'B-B';
-    const laterTimestamp = docTimestamps.some((d) => d.s.coverage.revision > s.coverage.revision);
-    if (v.hasSignatureTimestamp || laterTimestamp) level = 'B-T';
+    if (s.type !== 'signature') return s;
+    const r = s.coverage.revision;
+    const dssRevision =
+      dssRevisions === null || r === 0
+        ? null
+        : (dssRevisions.find((n) => n > r) ?? (dssRevisions.includes(r) ? r : null));
+    let reached: 'B-B' | 'B-T' | 'B-LT' | 'B-LTA' = 'B-B';
+    const laterTimestamp = docTimestamps.some((d) => d.s.coverage.revision > r);
+    if (v.hasSignatureTimestamp || laterTimestamp) reached = 'B-T';
     const embeddedRevocation = v.revocation?.overall === 'good' && v.revocation.allEmbedded;
-    if (level === 'B-T' && dssPresent && embeddedRevocation && dssRevision > s.coverage.revision)
-      level = 'B-LT';
-    if (level === 'B-LT' && docTimestamps.some((d) => d.s.coverage.revision >= dssRevision)) level = 'B-LTA';
-    return { ...s, level };
+    // Not analysable: the DSS of the final document is all there is to go by.
+    const hasDss = dssRevision !== null || (dssRevisions === null && dssPresent);
+    if (reached === 'B-T' && hasDss && embeddedRevocation) reached = 'B-LT';
+    const covering = dssRevision === null ? [] : archives.filter((d) => d.s.coverage.revision >= dssRevision);
+    if (reached === 'B-LT' && covering.length > 0) reached = 'B-LTA';
+    const etsi = s.subFilter === 'ETSI.CAdES.detached';
+    const level: PadesLevel = etsi ? reached : 'none';
+    const ltv = reached === 'B-LTA' ? 'LTA' : reached === 'B-LT' ? 'LT' : null;
+    const evidence = s.evidence
+      ? {
+          ...s.evidence,
+          dssRevision: reached === 'B-LT' || reached === 'B-LTA' ? dssRevision : null,
+          archiveTimestamps: reached === 'B-LTA' ? covering.map((d) => d.s.index) : [],
+        }
+      : undefined;
+    return { ...s, level, ltv, ...(evidence ? { evidence } : {}) };
   });
 }

@@ -74,7 +74,7 @@ describe('batch profiles', () => {
     };
     bad([], /must be an object/);
     bad({ reasn: 'x' }, /unknown field reasn/);
-    bad({ level: 'B-LTA' }, /level must be one of/);
+    bad({ level: 'B-LX' }, /level must be one of/);
     bad({ level: 'B-T' }, /B-T needs tsa.url/);
     bad({ page: 0 }, /page/);
     bad({ tsa: { url: 'ftp://x' } }, /http\(s\)/);

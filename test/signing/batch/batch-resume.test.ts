@@ -15,6 +15,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { KysoError } from '../../../src/shared/errors.js';
 import { openP12 } from '../../../src/signing/identity/index.js';
 import type { Signer } from '../../../src/signing/cms/signer.js';
 import { batchFiles, runBatch, type BatchRequest } from '../../../src/signing/batch/run-batch.js';
@@ -112,6 +113,23 @@ describe('cancel and resume', () => {
     const again = await batch(docs.dir, out, { resume: true, options: { reason: 'A' } });
     expect(again.signedNow).toBe(0);
     expect(again.signed).toBe(2);
+  });
+});
+
+describe('a batch that cannot start', () => {
+  it('a refused PIN leaves no journal behind: the next run needs no --resume', async () => {
+    const docs = await makeDocuments(path.join(root, 'p-in'), 2);
+    const out = path.join(root, 'p-out');
+    const refused = {
+      ...keySignerSource(chairman),
+      open: () => Promise.reject(new KysoError('PKCS11_PIN_INCORRECT', 'wrong PIN')),
+    };
+    await expect(batch(docs.dir, out, { signer: refused })).rejects.toMatchObject({
+      code: 'PKCS11_PIN_INCORRECT',
+    });
+    expect(existsSync(batchFiles(out).dir)).toBe(false);
+    const result = await batch(docs.dir, out);
+    expect(result.signed).toBe(2);
   });
 });
 

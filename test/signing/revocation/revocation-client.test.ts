@@ -16,9 +16,11 @@ import {
   checkSignerRevocation,
   collectValidationData,
   readRevocationCertificate,
+  revocationOptionsFromSettings,
   type RevocationCertificate,
   type RevocationOptions,
 } from '../../../src/signing/revocation/index.js';
+import { SettingsSchema } from '../../../src/signing/settings.js';
 import { privatePki, type PrivatePki } from '../../servers/pki-server.js';
 
 let pki: PrivatePki;
@@ -456,5 +458,44 @@ describe('the check before signing', () => {
     );
     expect(warned.status).toBe('unknown');
     expect(warned.problems.map((p) => p.reason)).toEqual(['http-status', 'http-status']);
+  });
+});
+
+describe('settings', () => {
+  it('has defaults for the TSA, OCSP/CRL and the network, and maps them to client options', () => {
+    const defaults = SettingsSchema.parse({});
+    expect(defaults.revocation).toEqual({
+      mode: 'online',
+      checkBeforeSigning: 'long-term',
+      whenUnavailable: 'warn',
+      prefer: 'ocsp',
+      timeoutMs: 15_000,
+      retries: 1,
+      cache: true,
+    });
+    expect(defaults.tsa).toEqual({ timeoutMs: 60_000, retries: 2 });
+    expect(defaults.network).toEqual({ noProxy: [] });
+    expect(defaults.ltv).toEqual({ renewBeforeDays: 180 });
+    // The keys that were there before stay as they were.
+    expect(defaults.pkcs11).toEqual({ modules: [], searchCatalogue: true });
+    expect(defaults.intermediates).toEqual([]);
+
+    const preset = SettingsSchema.parse({
+      network: { proxy: 'http://proxy.so-tttt.gov.vn:3128', noProxy: ['.gov.vn'] },
+      revocation: { mode: 'offline', cache: false, prefer: 'crl' },
+    });
+    expect(revocationOptionsFromSettings(preset, '/tmp/kyso-home')).toEqual({
+      mode: 'offline',
+      prefer: 'crl',
+      timeoutMs: 15_000,
+      retries: 1,
+      cacheDir: null,
+      proxy: { url: 'http://proxy.so-tttt.gov.vn:3128', noProxy: ['.gov.vn'] },
+    });
+    expect(revocationOptionsFromSettings(defaults, '/tmp/kyso-home').cacheDir).toBe(
+      path.join('/tmp/kyso-home', 'cache', 'revocation'),
+    );
+    expect(SettingsSchema.safeParse({ network: { proxy: 'socks5://x:1' } }).success).toBe(false);
+    expect(SettingsSchema.safeParse({ revocation: { mode: 'sometimes' } }).success).toBe(false);
   });
 });

@@ -46,8 +46,15 @@ beforeEach(() => {
 const trust = (): TrustStore =>
   TrustStore.fromCertificates([new Uint8Array(readFileSync(pki.file('root-ca.der')))]);
 
+// No disk cache: each test sees what the servers answer now (the default, from the settings, caches).
 async function verifyOne(file: string, online: boolean): Promise<SignatureReport> {
-  const report = await verifyPdf({ input: file, trust: trust(), online, lang: 'en' });
+  const report = await verifyPdf({
+    input: file,
+    trust: trust(),
+    online,
+    lang: 'en',
+    revocation: { cacheDir: null, retries: 0, timeoutMs: 3000 },
+  });
   expect(report.signatures).toHaveLength(1);
   return report.signatures[0]!;
 }
@@ -93,5 +100,20 @@ describe('online revocation', () => {
     const s = await verifyOne(signed['deputy-p256']!, true);
     expect(s.status).toBe('indeterminate');
     expect(s.subIndication).toBe('REVOKED_NO_POE');
+  });
+
+  it('--online with the settings: the revocation cache answers when the servers are down', async () => {
+    const verify = () =>
+      verifyPdf({ input: signed['chairman-rsa2048']!, trust: trust(), online: true, lang: 'en' });
+    // OCSP answers here carry no nextUpdate (not kept): the CRLs, good for 30 days, are.
+    pki.server.ocsp = 'http-500';
+    const first = (await verify()).signatures[0]!;
+    expect(revocation(first)?.result).toBe('passed');
+    pki.server.crl = 'http-500';
+    const before = pki.server.requests.crl;
+    const s = (await verify()).signatures[0]!;
+    expect(revocation(s)).toMatchObject({ result: 'passed', detail: expect.stringContaining('online') });
+    expect(s.evidence?.revocation[0]).toMatchObject({ status: 'good', kind: 'crl', from: 'online' });
+    expect(pki.server.requests.crl).toBe(before); // (the OCSP responder is still asked first)
   });
 });
