@@ -8,6 +8,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'vitest';
 import type { SignPdfResult } from '../../src/signing/sign/sign-pdf.js';
+import { TrustStore, verifyPdf } from '../../src/signing/verify/index.js';
 import { pkiDir, pkiFile } from './fixtures.js';
 import { pdfsigVerify } from './pdfsig.js';
 
@@ -77,6 +78,21 @@ export async function expectPdfsigValid(file: string, count: number): Promise<vo
   expect(signed.at(-1)?.totalDocumentSigned, report.raw).toBe(true);
 }
 
+/**
+ * Kyso's own verifier: no signature invalid, and the newest one valid against the test root (the
+ * intermediate is given too, for signers such as poppler that embed only their own certificate).
+ */
+export async function expectKysoVerifies(file: string): Promise<void> {
+  const trust = TrustStore.fromCertificates(
+    [readFileSync(pkiFile('root-ca.der')), readFileSync(pkiFile('intermediate-ca.der'))],
+    'test-pki',
+  );
+  const report = await verifyPdf({ input: file, trust, lang: 'en' });
+  const summary = report.signatures.map((x) => `#${x.index} ${x.status} ${x.reason}`).join('; ');
+  for (const sig of report.signatures) expect(sig.status, summary).not.toBe('invalid');
+  expect(report.signatures.at(-1)?.status, summary).toBe('valid');
+}
+
 export async function checkSignedOutput(
   input: string,
   output: string,
@@ -84,6 +100,7 @@ export async function checkSignedOutput(
   signatures: number,
 ): Promise<void> {
   expectPrefix(input, output);
+  await expectKysoVerifies(output);
   await qpdfCheck(output);
   await expectPdfsigValid(output, signatures);
   await opensslVerifyCms(output, result);
