@@ -1,12 +1,6 @@
 // `kyso`: the command line over the engine. Each command parses its own options; failures become
 // one line on standard error with a stable code and a non-zero exit code.
 import { errorLine, EXIT, exitCodeFor, langFrom, usageError } from './cli-io.js';
-import { tokensCommand } from './tokens-command.js';
-import { doctorCommand } from './doctor-command.js';
-import { signCommand } from './sign-command.js';
-import { batchCommand } from './batch-command.js';
-import { verifyCommand } from './verify-command.js';
-import { extendCommand } from './extend-command.js';
 import type { Lang } from '../shared/messages.js';
 
 const HELP = `kyso — ký số văn bản PDF bằng USB token (PAdES) / sign PDFs with USB tokens
@@ -48,13 +42,14 @@ Environment:
 
 export type Command = (argv: string[], lang: Lang) => Promise<number>;
 
-const COMMANDS: Readonly<Record<string, Command>> = {
-  tokens: tokensCommand,
-  doctor: doctorCommand,
-  sign: signCommand,
-  extend: extendCommand,
-  batch: batchCommand,
-  verify: verifyCommand,
+// Each command is loaded when it runs: `kyso sign` does not pay for the verifier, and so on.
+const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
+  tokens: async () => (await import('./tokens-command.js')).tokensCommand,
+  doctor: async () => (await import('./doctor-command.js')).doctorCommand,
+  sign: async () => (await import('./sign-command.js')).signCommand,
+  batch: async () => (await import('./batch-command.js')).batchCommand,
+  verify: async () => (await import('./verify-command.js')).verifyCommand,
+  extend: async () => (await import('./extend-command.js')).extendCommand,
 };
 
 function peekLang(argv: readonly string[]): string | undefined {
@@ -76,9 +71,11 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write('kyso 0.1.0\n');
       return EXIT.OK;
     }
-    const command = COMMANDS[name];
-    if (!command) throw usageError(`unknown command "${name}" (see kyso --help)`);
-    return await command(rest, lang);
+    const load = COMMANDS[name];
+    if (!load) throw usageError(`unknown command "${name}" (see kyso --help)`);
+    return await (
+      await load()
+    )(rest, lang);
   } catch (err) {
     process.stderr.write(`${errorLine(err, lang)}\n`);
     return exitCodeFor(err);
