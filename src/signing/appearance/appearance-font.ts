@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import type * as Fontkit from '@cantoo/fontkit';
 import type { Font } from '@cantoo/fontkit';
 import { KysoError } from '../../shared/errors.js';
 
@@ -100,8 +101,8 @@ export async function openAppearanceFont(file: string): Promise<AppearanceFont> 
     if (tag !== '\0\x01\0\0' && tag !== 'true' && tag !== 'ttcf')
       throw new Error(`not a TrueType font (${JSON.stringify(tag)})`);
     // fontkit is loaded on first use: it is the slowest module to import, and only visible
-    // signatures need it.
-    const { create } = await import('@cantoo/fontkit');
+    // signatures need it. require() rather than import(), which the bundled CLI cannot run.
+    const { create } = require('@cantoo/fontkit') as typeof Fontkit;
     const opened = create(bytes);
     const first = 'fonts' in opened ? opened.fonts[0] : opened;
     if (!first || !('hasGlyphForCodePoint' in first)) throw new Error('no font in the file');

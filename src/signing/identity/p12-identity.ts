@@ -61,7 +61,7 @@ export async function openP12(path: string, password: string | Secret): Promise<
   }
 
   const { readPfx, P12Error, loadForge } = await import('./pkcs12-container.js');
-  await loadForge();
+  loadForge();
   let bags: Bag[];
   let macVerified: boolean;
   try {

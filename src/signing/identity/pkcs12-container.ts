@@ -3,14 +3,17 @@
 // legacy PKCS#12 PBE ciphers); the structure is walked here so that certificates and keys come out
 // as the exact bytes inside the file. forge's own pkcs12FromAsn1 would re-encode certificates and
 // cannot parse EC keys. This module is loaded only when a .p12 is opened: forge is slow to load.
+import { createRequire } from 'node:module';
 import type forgeModule from 'node-forge';
 
-// node-forge is imported on first use (loadForge), not at start-up: most commands never open a .p12.
+// node-forge is loaded on first use (loadForge), not at start-up: most commands never open a .p12.
+// require() rather than import(), which the bundled CLI cannot run.
+const require = createRequire(import.meta.url);
 let forge: typeof forgeModule;
 
-/** Loads node-forge; call (and await) before readPfx. */
-export async function loadForge(): Promise<void> {
-  forge ??= (await import('node-forge')).default;
+/** Loads node-forge; call before readPfx. */
+export function loadForge(): void {
+  forge ??= require('node-forge') as typeof forgeModule;
 }
 import type { ErrorCode } from '../../shared/errors.js';
 
