@@ -14,7 +14,9 @@ if (!inDir || !outDir) {
 }
 const latencyMs = Number(msArg ?? 250);
 const root = path.resolve(import.meta.dirname, '..');
-const { TokenManager, Secret, runBatch, tokenSignerSource } = await import(path.join(root, 'dist/signing/index.js'));
+const { TokenManager, Secret, runBatch, tokenSignerSource } = await import(
+  path.join(root, 'dist/signing/index.js')
+);
 
 let logins = 0;
 let signatures = 0;

@@ -4,6 +4,7 @@
 import path from 'node:path';
 import {
   loadBatchProfile,
+  loadSettings,
   type AppearanceRequest,
   type BatchProfile,
   type PdfSignOptions,
@@ -89,7 +90,7 @@ export async function batchSigningOptions(
   // A placement on the command line replaces the profile's, whichever kind it is.
   if (commandLine.rect !== undefined) delete values.anchor;
   if (commandLine.anchor !== undefined) delete values.rect;
-  let options = signOptionsFrom(values);
+  let options = signOptionsFrom(values, (await loadSettings()).tsa);
   const pt = profile?.tsa;
   if (pt && options.tsa && options.tsa.url === pt.url) {
     options = {

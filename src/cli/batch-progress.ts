@@ -54,6 +54,8 @@ export class BatchProgressView {
   #barShown = false;
   #lastDraw = 0;
   #timer: NodeJS.Timeout | undefined;
+  /** While waiting for the token the bar stays hidden: the PIN may be asked on this terminal. */
+  #paused = false;
 
   constructor(out: ProgressStream, lang: Lang, tty = out.isTTY === true) {
     this.#out = out;
@@ -108,6 +110,7 @@ export class BatchProgressView {
         }
         return;
       case 'waiting-for-token':
+        this.#paused = true;
         this.#line(
           vi
             ? `Token "${event.token}" đã bị rút ra: đang chờ token… Hãy cắm lại token để ký tiếp (Ctrl-C để dừng).`
@@ -115,6 +118,7 @@ export class BatchProgressView {
         );
         return;
       case 'token-back':
+        this.#paused = false;
         this.#line(
           vi
             ? `Token "${event.token}" đã được cắm lại; ký tiếp.`
@@ -168,7 +172,7 @@ export class BatchProgressView {
 
   #draw(): void {
     const p = this.#last;
-    if (!p || !this.#tty) return;
+    if (!p || !this.#tty || this.#paused) return;
     this.#lastDraw = Date.now();
     const width = 24;
     const ratio = p.total === 0 ? 1 : p.done / p.total;

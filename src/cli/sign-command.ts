@@ -3,6 +3,7 @@ import {
   APPEARANCE_TEMPLATES,
   KysoError,
   loadAppearanceSettings,
+  loadSettings,
   loadTrustStore,
   verifyPdf,
   parseDisplayRect,
@@ -155,7 +156,18 @@ export interface SignatureOptionValues {
 }
 
 /** Parses the signature options shared by `kyso sign` and `kyso batch`. */
-export function signOptionsFrom(values: SignatureOptionValues): PdfSignOptions {
+/** The timestamp server of the settings file, used when the command line names none. */
+export interface TsaDefaults {
+  readonly url?: string | undefined;
+  readonly timeoutMs?: number | undefined;
+  readonly retries?: number | undefined;
+  readonly policyOid?: string | undefined;
+}
+
+export function signOptionsFrom(
+  values: SignatureOptionValues,
+  tsaDefaults: TsaDefaults = {},
+): PdfSignOptions {
   const hash = values.hash ?? 'sha256';
   if (!(HASHES as readonly string[]).includes(hash))
     throw usageError(`--hash takes sha256, sha384 or sha512, not "${hash}"`);
@@ -163,7 +175,10 @@ export function signOptionsFrom(values: SignatureOptionValues): PdfSignOptions {
   if (level !== 'B-B' && level !== 'B-T' && level !== 'B-LT' && level !== 'B-LTA') {
     throw usageError(`--level takes B-B, B-T, B-LT or B-LTA, not "${level}"`);
   }
-  if (level !== 'B-B' && !values.tsa) throw usageError(`--level ${level} needs --tsa URL`);
+  // A level that needs a timestamp takes the settings' TSA when --tsa is not given.
+  if (level !== 'B-B' && !values.tsa && !tsaDefaults.url) {
+    throw usageError(`--level ${level} needs --tsa URL (or tsa.url in the settings)`);
+  }
   let page: number | undefined;
   if (values.page !== undefined) {
     page = Number(values.page);
@@ -173,7 +188,16 @@ export function signOptionsFrom(values: SignatureOptionValues): PdfSignOptions {
   if (values.certify !== undefined && !(CERTIFY_LEVELS as readonly string[]).includes(values.certify)) {
     throw usageError(`--certify takes no-changes, form-fill or annotations, not "${values.certify}"`);
   }
-  const tsa = tsaOptionsFrom(values);
+  const fromArgs =
+    tsaOptionsFrom(values) ?? (level !== 'B-B' && tsaDefaults.url ? { url: tsaDefaults.url } : undefined);
+  const tsa = fromArgs && {
+    ...fromArgs,
+    ...(fromArgs.timeoutMs === undefined && tsaDefaults.timeoutMs !== undefined
+      ? { timeoutMs: tsaDefaults.timeoutMs }
+      : {}),
+    ...(tsaDefaults.retries !== undefined ? { retries: tsaDefaults.retries } : {}),
+    ...(tsaDefaults.policyOid !== undefined ? { policyOid: tsaDefaults.policyOid } : {}),
+  };
   return {
     digest: hash as (typeof HASHES)[number],
     level,
@@ -220,7 +244,7 @@ export async function signCommand(argv: string[], lang: Lang): Promise<number> {
     throw usageError('kyso sign takes one input PDF: kyso sign IN.pdf -o OUT.pdf');
   if (!values.output) throw usageError('the output file is missing: -o OUT.pdf');
   const input = positionals[0] as string;
-  let options = signOptionsFrom(values);
+  let options = signOptionsFrom(values, (await loadSettings()).tsa);
   // The revocation check before signing and the B-LT/B-LTA evidence follow the settings file.
   options = { ...options, revocation: await signingRevocationPolicy() };
   // Image, font, page, box, anchor and the seal rule are checked before the PIN is asked.

@@ -104,6 +104,9 @@ describe('kyso batch: a run', () => {
     );
     expect(r.stdout).toMatch(/^Đã ký 5\/6 văn bản; 1 lỗi; thời gian .* giây.*; báo cáo: .*bao-cao\.csv\.$/m);
     expect(r.stderr + r.stdout).not.toContain('kyso-p12');
+    for (const own of ['journal.jsonl', 'report.json', 'report.csv']) {
+      expect(readFileSync(path.join(out, '.kyso-batch', own), 'utf8')).not.toContain('kyso-p12');
+    }
     const report = readFileSync(csv, 'utf8');
     expect(report).toContain(',failed,,,');
     expect(report).toContain('PDF_ENCRYPTED');
