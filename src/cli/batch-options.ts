@@ -14,6 +14,7 @@ import { signingRevocationPolicy } from './extend-command.js';
 import {
   appearanceRequestFrom,
   signOptionsFrom,
+  tsaDefaultsFrom,
   type AppearanceOptionValues,
   type SignatureOptionValues,
 } from './sign-command.js';
@@ -90,7 +91,7 @@ export async function batchSigningOptions(
   // A placement on the command line replaces the profile's, whichever kind it is.
   if (commandLine.rect !== undefined) delete values.anchor;
   if (commandLine.anchor !== undefined) delete values.rect;
-  let options = signOptionsFrom(values, (await loadSettings()).tsa);
+  let options = signOptionsFrom(values, tsaDefaultsFrom(await loadSettings()));
   const pt = profile?.tsa;
   if (pt && options.tsa && options.tsa.url === pt.url) {
     options = {

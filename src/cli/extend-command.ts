@@ -123,15 +123,18 @@ export async function extendCommand(argv: string[], lang: Lang): Promise<number>
   if (!values.output) throw usageError('the output file is missing: -o OUT.pdf');
   const settings = await loadSettings();
   const fromArgs = tsaOptionsFrom(values);
+  const proxy = settings.network.proxy;
+  const viaProxy = proxy ? { proxy: { url: proxy, noProxy: settings.network.noProxy } } : {};
   const tsa: TimestampServer | undefined =
     fromArgs !== undefined
-      ? { retries: settings.tsa.retries, timeoutMs: settings.tsa.timeoutMs, ...fromArgs }
+      ? { retries: settings.tsa.retries, timeoutMs: settings.tsa.timeoutMs, ...viaProxy, ...fromArgs }
       : settings.tsa.url !== undefined
         ? {
             url: settings.tsa.url,
             timeoutMs: settings.tsa.timeoutMs,
             retries: settings.tsa.retries,
             ...(settings.tsa.policyOid !== undefined ? { policyOid: settings.tsa.policyOid } : {}),
+            ...viaProxy,
           }
         : undefined;
   const level = values.level ?? (tsa !== undefined ? 'B-LTA' : 'B-LT');

@@ -4,6 +4,7 @@ import {
   KysoError,
   loadAppearanceSettings,
   loadSettings,
+  type Settings,
   loadTrustStore,
   verifyPdf,
   parseDisplayRect,
@@ -162,6 +163,13 @@ export interface TsaDefaults {
   readonly timeoutMs?: number | undefined;
   readonly retries?: number | undefined;
   readonly policyOid?: string | undefined;
+  readonly proxy?: { readonly url: string; readonly noProxy?: readonly string[] } | undefined;
+}
+
+/** The settings' TSA and network proxy as defaults for a command's --tsa options. */
+export function tsaDefaultsFrom(settings: Settings): TsaDefaults {
+  const proxy = settings.network.proxy;
+  return { ...settings.tsa, ...(proxy ? { proxy: { url: proxy, noProxy: settings.network.noProxy } } : {}) };
 }
 
 export function signOptionsFrom(
@@ -197,6 +205,7 @@ export function signOptionsFrom(
       : {}),
     ...(tsaDefaults.retries !== undefined ? { retries: tsaDefaults.retries } : {}),
     ...(tsaDefaults.policyOid !== undefined ? { policyOid: tsaDefaults.policyOid } : {}),
+    ...(tsaDefaults.proxy !== undefined ? { proxy: tsaDefaults.proxy } : {}),
   };
   return {
     digest: hash as (typeof HASHES)[number],
@@ -244,7 +253,7 @@ export async function signCommand(argv: string[], lang: Lang): Promise<number> {
     throw usageError('kyso sign takes one input PDF: kyso sign IN.pdf -o OUT.pdf');
   if (!values.output) throw usageError('the output file is missing: -o OUT.pdf');
   const input = positionals[0] as string;
-  let options = signOptionsFrom(values, (await loadSettings()).tsa);
+  let options = signOptionsFrom(values, tsaDefaultsFrom(await loadSettings()));
   // The revocation check before signing and the B-LT/B-LTA evidence follow the settings file.
   options = { ...options, revocation: await signingRevocationPolicy() };
   // Image, font, page, box, anchor and the seal rule are checked before the PIN is asked.

@@ -4,6 +4,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
+import type { Socket } from 'node:net';
+import tls from 'node:tls';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { KysoError, type ErrorCode, type ErrorDetails } from '../../shared/errors.js';
@@ -13,6 +15,7 @@ import { cancelledError, throwIfCancelled } from './cancel.js';
 import { boolean, decode, integer, octetString, oid, sequence } from './der.js';
 import type { DigestAlgorithm } from './signer.js';
 import type { TimestampFunction } from './signed-data.js';
+import { basicAuth, bypassesProxy, tunnel, type ProxySettings } from '../net/http-proxy.js';
 import { verifyTimestampToken } from './timestamp-token.js';
 
 /** Credentials for a TSA that wants them; prefer {@link Secret} so that they never print. */
@@ -45,6 +48,8 @@ export interface TimestampRequestOptions {
   readonly retryDelayMs?: number;
   /** TSA policy to ask for (reqPolicy); the token must then carry it. */
   readonly policyOid?: string;
+  /** An HTTP proxy from the settings (network.proxy); HTTPS goes through a CONNECT tunnel. */
+  readonly proxy?: ProxySettings;
   readonly signal?: AbortSignal;
   readonly onEvent?: (event: TsaEvent) => void;
 }
@@ -198,14 +203,29 @@ interface HttpAnswer {
   readonly body: Uint8Array;
 }
 
-function post(
+async function post(
   url: URL,
   body: Uint8Array,
   authHeader: Secret | undefined,
   timeoutMs: number,
   signal: AbortSignal | undefined,
+  proxySettings: ProxySettings | undefined,
 ): Promise<HttpAnswer> {
   const where = displayUrl(url);
+  const proxy =
+    proxySettings !== undefined && !bypassesProxy(url.hostname, proxySettings.noProxy ?? [])
+      ? new URL(proxySettings.url)
+      : undefined;
+  const targetHost = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  const targetPort = url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : Number(url.port);
+  let tunnelled: Socket | undefined;
+  if (proxy !== undefined && url.protocol === 'https:') {
+    try {
+      tunnelled = await tunnel(proxy, targetHost, targetPort, timeoutMs);
+    } catch (error) {
+      throw networkFailure(error, where);
+    }
+  }
   return new Promise<HttpAnswer>((resolve, reject) => {
     let settled = false;
     const headers: Record<string, string | number> = {
@@ -223,10 +243,34 @@ function post(
       path: `${url.pathname}${url.search}`,
       headers,
     };
+    const socket = tunnelled;
+    const proxyAuth = proxy === undefined ? undefined : basicAuth(proxy);
     const request =
       url.protocol === 'https:'
-        ? https.request({ ...options, minVersion: 'TLSv1.2' })
-        : http.request(options);
+        ? https.request({
+            ...options,
+            minVersion: 'TLSv1.2',
+            ...(socket
+              ? {
+                  createConnection: () =>
+                    tls.connect({ socket, servername: targetHost, minVersion: 'TLSv1.2' }),
+                }
+              : {}),
+          })
+        : proxy !== undefined
+          ? // A plain-HTTP TSA through the proxy: the request line carries the absolute URL.
+            http.request({
+              method: 'POST',
+              host: proxy.hostname.replace(/^\[(.*)\]$/, '$1'),
+              port: proxy.port === '' ? 80 : Number(proxy.port),
+              path: url.href.replace(/#.*$/, ''),
+              headers: {
+                ...headers,
+                Host: url.host,
+                ...(proxyAuth ? { 'Proxy-Authorization': proxyAuth } : {}),
+              },
+            })
+          : http.request(options);
 
     const finish = (outcome: { answer: HttpAnswer } | { failure: AttemptFailure | KysoError }): void => {
       if (settled) return;
@@ -443,7 +487,7 @@ export async function requestTimestamp(request: TimestampRequest): Promise<Times
     try {
       const nonce = newNonce();
       const body = timeStampReq(request.digest, request.data, nonce, request.policyOid);
-      const answer = await post(url, body, authHeader, timeoutMs, signal);
+      const answer = await post(url, body, authHeader, timeoutMs, signal, request.proxy);
       if (answer.status === 401 || answer.status === 403) {
         throw fail(
           'TSA_AUTH_FAILED',

@@ -12,6 +12,8 @@ import { kysoHome } from '../home.js';
 /** Without any knowledge: a token from a TSA that embeds its certificate and a CA or two. */
 export const FALLBACK_TIMESTAMP_SIZE = 8192;
 
+import type { ProxySettings } from '../net/http-proxy.js';
+
 export interface TimestampServer {
   readonly url: string;
   readonly auth?: TsaAuth;
@@ -19,6 +21,7 @@ export interface TimestampServer {
   readonly retries?: number;
   readonly retryDelayMs?: number;
   readonly policyOid?: string;
+  readonly proxy?: ProxySettings;
 }
 
 export interface TimestampSizeRequest {

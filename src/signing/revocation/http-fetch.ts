@@ -5,15 +5,11 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { Socket } from 'node:net';
+import { basicAuth, bypassesProxy, tunnel, type ProxySettings } from '../net/http-proxy.js';
+
+export type { ProxySettings };
 import tls from 'node:tls';
 import { KysoError } from '../../shared/errors.js';
-
-export interface ProxySettings {
-  /** http://[user:password@]host:port */
-  readonly url: string;
-  /** Hosts, or `.domain` suffixes, reached without the proxy. */
-  readonly noProxy?: readonly string[];
-}
 
 export interface FetchRequest {
   readonly url: string;
@@ -55,22 +51,6 @@ export function displayUrl(raw: string): string {
   }
 }
 
-function bypassesProxy(host: string, noProxy: readonly string[]): boolean {
-  const h = host.toLowerCase().replace(/^\[(.*)\]$/, '$1');
-  return noProxy.some((entry) => {
-    const e = entry.toLowerCase().trim();
-    if (e === '*') return true;
-    if (e.startsWith('.')) return h.endsWith(e) || h === e.slice(1);
-    return h === e;
-  });
-}
-
-function basicAuth(u: URL): string | undefined {
-  if (u.username === '' && u.password === '') return undefined;
-  const pair = `${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`;
-  return `Basic ${Buffer.from(pair, 'utf8').toString('base64')}`;
-}
-
 const NETWORK_CODES = new Set([
   'ECONNREFUSED',
   'ENOTFOUND',
@@ -89,33 +69,6 @@ function networkFailure(error: unknown): FetchResult {
   if (NETWORK_CODES.has(code)) return { ok: false, failure: 'unreachable', detail: code, retryable: true };
   // TLS problems (untrusted certificate, old protocol) do not heal by retrying.
   return { ok: false, failure: 'tls', detail: code, retryable: false };
-}
-
-/** Opens a tunnel through the proxy to host:port (HTTP CONNECT) for an HTTPS request. */
-function tunnel(proxy: URL, host: string, port: number, timeoutMs: number): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = { Host: `${host}:${port}` };
-    const auth = basicAuth(proxy);
-    if (auth !== undefined) headers['Proxy-Authorization'] = auth;
-    const req = http.request({
-      host: proxy.hostname.replace(/^\[(.*)\]$/, '$1'),
-      port: proxy.port === '' ? 80 : Number(proxy.port),
-      method: 'CONNECT',
-      path: `${host}:${port}`,
-      headers,
-      timeout: timeoutMs,
-    });
-    req.once('connect', (res, socket) => {
-      if (res.statusCode === 200) resolve(socket);
-      else {
-        socket.destroy();
-        reject(Object.assign(new Error(`proxy CONNECT ${res.statusCode ?? 0}`), { code: 'ECONNREFUSED' }));
-      }
-    });
-    req.once('timeout', () => req.destroy(Object.assign(new Error('proxy timeout'), { code: 'ETIMEDOUT' })));
-    req.once('error', reject);
-    req.end();
-  });
 }
 
 async function once(request: FetchRequest, target: URL): Promise<FetchResult & { location?: string }> {

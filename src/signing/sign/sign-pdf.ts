@@ -4,6 +4,7 @@
 // place. The pdf and cms layers never meet except here.
 import { stat } from 'node:fs/promises';
 import { KysoError, isKysoError } from '../../shared/errors.js';
+import type { ProxySettings } from '../net/http-proxy.js';
 import {
   buildSignedData,
   defaultScheme,
@@ -51,6 +52,8 @@ export interface TsaOptions {
   readonly retries?: number;
   readonly retryDelayMs?: number;
   readonly policyOid?: string;
+  /** The settings' HTTP proxy (network.proxy). */
+  readonly proxy?: ProxySettings;
 }
 
 /** What a visible signature needs to know to draw itself (issue: Decree 30 appearances). */
