@@ -26,6 +26,16 @@ export async function qpdfCheck(file: string): Promise<void> {
   ).not.toBe(2);
 }
 
+/** The DER element at the start of `padded`, by its declared length. */
+export function derPrefix(padded: Buffer): Buffer {
+  const first = padded[1] ?? 0;
+  if (first < 0x80) return padded.subarray(0, 2 + first);
+  const n = first & 0x7f;
+  let length = 0;
+  for (let i = 0; i < n; i++) length = length * 256 + (padded[2 + i] ?? 0);
+  return padded.subarray(0, 2 + n + length);
+}
+
 export async function opensslVerifyCms(
   output: string,
   result: Pick<SignPdfResult, 'byteRange'>,
@@ -33,11 +43,9 @@ export async function opensslVerifyCms(
   const bytes = readFileSync(output);
   const [a, b, c, d] = result.byteRange;
   const signed = Buffer.concat([bytes.subarray(a, a + b), bytes.subarray(c, c + d)]);
-  const hex = bytes
-    .subarray(a + b + 1, c - 1)
-    .toString('latin1')
-    .replace(/0+$/, '');
-  const cms = Buffer.from(hex.length % 2 ? `${hex}0` : hex, 'hex');
+  // /Contents is the DER padded with zeros: cut it at the length its outer SEQUENCE declares
+  // (stripping trailing zeros would also cut a signature that happens to end in 00).
+  const cms = derPrefix(Buffer.from(bytes.subarray(a + b + 1, c - 1).toString('latin1'), 'hex'));
   const dir = mkdtempSync(path.join(os.tmpdir(), 'kyso-cms-'));
   writeFileSync(path.join(dir, 'sig.der'), cms);
   writeFileSync(path.join(dir, 'content.bin'), signed);
