@@ -17,7 +17,7 @@ import {
   type PdfReader,
   type PdfValue,
 } from '../pdf/index.js';
-import { pdfDate } from '../sign/pdf-date.js';
+import { pdfDate } from '../pdf/index.js';
 
 export interface ValidationObjects {
   readonly certificates: readonly Uint8Array[];

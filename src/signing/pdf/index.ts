@@ -34,3 +34,4 @@ export { byteRangeAround, patchByteRange, patchHexContents } from './placeholder
 export type { ByteRange } from './placeholders.js';
 export { Lexer } from './lexer.js';
 export { ObjectParser } from './object-parser.js';
+export { pdfDate, parsePdfDate } from './pdf-date.js';

@@ -23,7 +23,7 @@ import {
   type PdfValue,
 } from '../pdf/index.js';
 import type { DocMdpPermission } from './docmdp.js';
-import { pdfDate } from './pdf-date.js';
+import { pdfDate } from '../pdf/index.js';
 
 /** A visible appearance, drawn by the appearance module: where the widget sits and what it shows. */
 export interface WidgetAppearance {

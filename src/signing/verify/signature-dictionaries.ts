@@ -14,7 +14,7 @@ import {
   type PdfValue,
 } from '../pdf/index.js';
 import { isKysoError } from '../../shared/errors.js';
-import { parsePdfDate } from './pdf-date.js';
+import { parsePdfDate } from '../pdf/index.js';
 
 export type DocMdpPermission = 1 | 2 | 3;
 

@@ -1,5 +1,15 @@
-// PDF date strings (ISO 32000-1 §7.9.4) as other tools write them, read leniently: the claimed
-// signing time of a signature dictionary's /M. (The signing side has its own writer in sign/.)
+// PDF date strings (ISO 32000-1 §7.9.4): written in Vietnam's time zone with the +07'00' offset (the
+// signature dictionary's /M, the DSS /TU), and read leniently as other tools write them.
+import { VIETNAM_UTC_OFFSET_MINUTES, wallClock } from '../../shared/vietnam-time.js';
+
+const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
+
+export function pdfDate(date: Date, offsetMinutes = VIETNAM_UTC_OFFSET_MINUTES): string {
+  const w = wallClock(date, offsetMinutes);
+  const sign = offsetMinutes >= 0 ? '+' : '-';
+  const abs = Math.abs(offsetMinutes);
+  return `D:${pad(w.year, 4)}${pad(w.month)}${pad(w.day)}${pad(w.hour)}${pad(w.minute)}${pad(w.second)}${sign}${pad(Math.floor(abs / 60))}'${pad(abs % 60)}'`;
+}
 
 /** Parses `D:YYYYMMDDHHmmSSOHH'mm'` with its optional parts; undefined when it is not a date. */
 export function parsePdfDate(text: string): Date | undefined {
