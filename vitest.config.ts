@@ -8,5 +8,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     globalSetup: ['test/global-setup.ts'],
+    // The default output for people, plus the plain closing line CI reads.
+    reporters: ['default', './test/reporters/closing-line-reporter.ts'],
   },
 });
