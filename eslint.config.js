@@ -42,6 +42,12 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
+  // bin/kyso.js (bin/package.json) and .cjs scripts are CommonJS: Node starts a CommonJS entry faster.
+  {
+    files: ['bin/**/*.js', '**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', __dirname: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
   // shared: plain types and data, usable by the renderer: no Node, no DOM framework, no engine.
   layer(
     ['src/shared/**'],

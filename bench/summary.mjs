@@ -17,6 +17,13 @@ if (one) {
   lines.push(
     `sign 1 page: kyso ${(k * 1000).toFixed(0)} ms, pdfsig ${(p * 1000).toFixed(0)} ms → ${(k / p).toFixed(2)}× pdfsig (target ≤ 1.5×)`,
   );
+  const floor = mean(one, 'node-floor-signer');
+  const empty = mean(one, 'node-empty');
+  if (floor !== undefined && empty !== undefined) {
+    lines.push(
+      `  floors: node -e 0 ${(empty * 1000).toFixed(0)} ms (${(empty / p).toFixed(2)}× pdfsig), minimal Node token signer ${(floor * 1000).toFixed(0)} ms (${(floor / p).toFixed(2)}× pdfsig); kyso's own work ${((k - floor) * 1000).toFixed(0)} ms`,
+    );
+  }
 }
 const scan = read('sign-scan.json');
 if (scan) {

@@ -2,7 +2,9 @@
 // outcome in a journal (resumable with --resume) and writes a JSON and a CSV report. Exit code 0
 // when every document is signed, 1 when some failed or were not done, 2 for usage errors.
 import path from 'node:path';
-import { isKysoError, KysoError, loadTrustStore, runBatch, writeBatchReport } from '../signing/index.js';
+import { runBatch, writeBatchReport } from '../signing/batch-api.js';
+import { isKysoError, KysoError } from '../shared/errors.js';
+import { loadTrustStore } from '../signing/verify-api.js';
 import type { Lang } from '../shared/messages.js';
 import { batchSigningOptions } from './batch-options.js';
 import { BatchProgressView, summaryLine } from './batch-progress.js';

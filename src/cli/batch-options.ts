@@ -2,15 +2,12 @@
 // go through the same parsers as `kyso sign` (signOptionsFrom, appearanceRequestFrom), so that a
 // profile means exactly what the same options typed on the command line mean.
 import path from 'node:path';
-import {
-  loadBatchProfile,
-  loadSettings,
-  type AppearanceRequest,
-  type BatchProfile,
-  type PdfSignOptions,
-} from '../signing/index.js';
+import type { AppearanceRequest } from '../signing/appearance-api.js';
+import { loadBatchProfile, type BatchProfile } from '../signing/batch-api.js';
+import { loadSettings } from '../signing/settings.js';
+import type { PdfSignOptions } from '../signing/sign-api.js';
 import { usageError } from './cli-io.js';
-import { signingRevocationPolicy } from './extend-command.js';
+import { signingRevocationPolicy } from './signing-policy.js';
 import {
   appearanceRequestFrom,
   signOptionsFrom,

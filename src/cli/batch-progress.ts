@@ -2,7 +2,7 @@
 // rate, time left, current file) with failures printed above it; otherwise (a log, a pipe) plain
 // lines, one per document. Texts in Vietnamese by default.
 import { messageFor, type Lang } from '../shared/messages.js';
-import type { BatchEvent, BatchProgress, BatchResult } from '../signing/index.js';
+import type { BatchEvent, BatchProgress, BatchResult } from '../signing/batch-api.js';
 
 const REDRAW_MS = 100;
 

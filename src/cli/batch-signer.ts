@@ -1,14 +1,11 @@
 // The signer of `kyso batch`: a token (opened once, the PIN asked once; asked again only after the
 // token was pulled out and put back), or a .p12 file or the demo identity. Nothing is opened and
 // no PIN asked until the batch knows it has something to sign.
-import {
-  KysoError,
-  loadSettings,
-  readCertificateFiles,
-  tokenSignerSource,
-  type Secret,
-  type SignerSource,
-} from '../signing/index.js';
+import { tokenSignerSource, type SignerSource } from '../signing/batch-api.js';
+import { readCertificateFiles } from '../signing/certificates-api.js';
+import { loadSettings } from '../signing/settings.js';
+import { KysoError } from '../shared/errors.js';
+import type { Secret } from '../shared/secret.js';
 import type { Lang } from '../shared/messages.js';
 import { usageError } from './cli-io.js';
 import { openTokenManager, pinSource, tokenSelector } from './command-args.js';

@@ -1,5 +1,5 @@
 // How the CLI talks to people: the language, one clear error line on stderr, exit codes.
-import { isKysoError, KysoError } from '../signing/index.js';
+import { isKysoError, KysoError } from '../shared/errors.js';
 import { messageFor, type Lang } from '../shared/messages.js';
 
 export const EXIT = { OK: 0, FAILED: 1, USAGE: 2, INTERNAL: 70 } as const;

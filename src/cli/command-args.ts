@@ -1,12 +1,8 @@
 // Option parsing shared by the commands: node's parseArgs in strict mode, its errors turned into
 // usage errors (exit code 2), and the token-library options every token command takes.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import {
-  loadSettings,
-  resolveModuleRequests,
-  TokenManager,
-  type IdentitySelector,
-} from '../signing/index.js';
+import { loadSettings } from '../signing/settings.js';
+import { resolveModuleRequests, TokenManager, type IdentitySelector } from '../signing/tokens-api.js';
 import type { PinSource } from './pin-reader.js';
 import { usageError } from './cli-io.js';
 

@@ -1,7 +1,8 @@
 // `kyso doctor`: the diagnostic report for IT staff, printed and written to a file they can share.
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { diagnose, kysoHome, type DiagnosticReport } from '../signing/index.js';
+import { diagnose, type DiagnosticReport } from '../signing/diagnostics.js';
+import { kysoHome } from '../signing/home.js';
 import type { Lang } from '../shared/messages.js';
 import { EXIT } from './cli-io.js';
 import { MODULE_OPTIONS, parseCommandArgs } from './command-args.js';

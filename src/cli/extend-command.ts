@@ -1,67 +1,20 @@
 // `kyso extend FILE.pdf -o OUT.pdf [--level B-LT|B-LTA] [--tsa URL]`: long-term validation data for a
 // document already signed (by Kyso or another tool), and the renewal of its archive timestamp. Also
-// the settings-driven revocation policy and the warning lines that `kyso sign` shares.
+// the revocation settings for the evidence it fetches.
+import { readCertificateFiles } from '../signing/certificates-api.js';
 import {
   describeProblems,
   extendPdf,
-  formatVietnamTime,
-  loadSettings,
-  readCertificateFiles,
   revocationOptionsFromSettings,
-  signingRevocationPolicyFromSettings,
   type ExtendPdfResult,
-  type LongTermResult,
-  type RevocationProblem,
-  type SignerRevocationSummary,
-  type SigningRevocationPolicy,
   type TimestampServer,
-} from '../signing/index.js';
+} from '../signing/long-term-api.js';
+import { loadSettings } from '../signing/settings.js';
+import { formatVietnamTime } from '../signing/verify-api.js';
 import type { Lang } from '../shared/messages.js';
 import { EXIT, usageError } from './cli-io.js';
 import { parseCommandArgs } from './command-args.js';
 import { tsaOptionsFrom, TSA_OPTIONS } from './tsa-options.js';
-
-/** The revocation policy of the settings file, with the configured intermediates. */
-export async function signingRevocationPolicy(): Promise<SigningRevocationPolicy> {
-  const settings = await loadSettings();
-  const intermediates = await readCertificateFiles(settings.intermediates);
-  return signingRevocationPolicyFromSettings(settings, intermediates);
-}
-
-function problemLines(problems: readonly RevocationProblem[], lang: Lang): string[] {
-  return problems.map((p) =>
-    lang === 'vi'
-      ? `  - ${p.subject}: ${p.source.toUpperCase()} ${p.url ?? '(chứng thư không ghi địa chỉ)'} — ${p.reason}${p.detail ? ` (${p.detail})` : ''}`
-      : `  - ${p.subject}: ${p.source.toUpperCase()} ${p.url ?? '(no address in the certificate)'} — ${p.reason}${p.detail ? ` (${p.detail})` : ''}`,
-  );
-}
-
-/** Warnings after signing: an unchecked revocation status, missing long-term evidence. */
-export function longTermWarnings(
-  result: { readonly revocation?: SignerRevocationSummary; readonly longTerm?: LongTermResult },
-  lang: Lang,
-): string[] {
-  const lines: string[] = [];
-  if (result.revocation?.status === 'unknown') {
-    lines.push(
-      lang === 'vi'
-        ? 'Cảnh báo: không kiểm tra được tình trạng thu hồi của chứng thư ký; văn bản vẫn được ký theo chính sách. Không lấy được:'
-        : 'Warning: the revocation status of the signing certificate could not be checked; signed as the policy allows. Could not fetch:',
-      ...problemLines(result.revocation.problems, lang),
-    );
-  }
-  const missing = result.longTerm?.problems ?? [];
-  const incomplete = result.longTerm?.signatures.some((s) => !s.complete) === true;
-  if (missing.length > 0 && incomplete) {
-    lines.push(
-      lang === 'vi'
-        ? 'Cảnh báo: dữ liệu kiểm tra dài hạn chưa đầy đủ (chưa đạt B-LT). Không lấy được:'
-        : 'Warning: the long-term validation data is incomplete (B-LT not reached). Could not fetch:',
-      ...problemLines(missing, lang),
-    );
-  }
-  return lines;
-}
 
 const LEVELS = ['B-LT', 'B-LTA'] as const;
 

@@ -1,5 +1,5 @@
 // The readable listing of tokens and certificates, in Vietnamese or English.
-import type { InventoryModule } from '../signing/index.js';
+import type { InventoryModule } from '../signing/tokens-api.js';
 import { messageFor, type Lang } from '../shared/messages.js';
 import { isErrorCode } from '../shared/errors.js';
 

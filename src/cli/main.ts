@@ -42,15 +42,34 @@ Environment:
 
 export type Command = (argv: string[], lang: Lang) => Promise<number>;
 
+/**
+ * Set by the bundler (scripts/bundle-cli.mjs) in the per-command bundles: dist/kyso-sign.cjs is
+ * built with the value 'sign', the conditions below fold to constants, and the other commands'
+ * code is left out of that file, so `kyso sign` reads and compiles only what signing uses.
+ * Undefined in the all-commands bundle and when running the compiled modules directly.
+ */
+declare const __KYSO_ONLY_COMMAND__: string | undefined;
+
 // Each command is loaded when it runs: `kyso sign` does not pay for the verifier, and so on.
-const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
-  tokens: async () => (await import('./tokens-command.js')).tokensCommand,
-  doctor: async () => (await import('./doctor-command.js')).doctorCommand,
-  sign: async () => (await import('./sign-command.js')).signCommand,
-  batch: async () => (await import('./batch-command.js')).batchCommand,
-  verify: async () => (await import('./verify-command.js')).verifyCommand,
-  extend: async () => (await import('./extend-command.js')).extendCommand,
-};
+// Spelled out one by one (not a table) so that the bundler can drop the branches it folds away.
+async function loadCommand(name: string): Promise<Command | undefined> {
+  if (name === 'tokens' && (typeof __KYSO_ONLY_COMMAND__ !== 'string' || __KYSO_ONLY_COMMAND__ === 'tokens'))
+    return (await import('./tokens-command.js')).tokensCommand;
+  if (name === 'doctor' && (typeof __KYSO_ONLY_COMMAND__ !== 'string' || __KYSO_ONLY_COMMAND__ === 'doctor'))
+    return (await import('./doctor-command.js')).doctorCommand;
+  if (name === 'sign' && (typeof __KYSO_ONLY_COMMAND__ !== 'string' || __KYSO_ONLY_COMMAND__ === 'sign'))
+    return (await import('./sign-command.js')).signCommand;
+  if (name === 'batch' && (typeof __KYSO_ONLY_COMMAND__ !== 'string' || __KYSO_ONLY_COMMAND__ === 'batch'))
+    return (await import('./batch-command.js')).batchCommand;
+  if (name === 'verify' && (typeof __KYSO_ONLY_COMMAND__ !== 'string' || __KYSO_ONLY_COMMAND__ === 'verify'))
+    return (await import('./verify-command.js')).verifyCommand;
+  if (name === 'extend' && (typeof __KYSO_ONLY_COMMAND__ !== 'string' || __KYSO_ONLY_COMMAND__ === 'extend'))
+    return (await import('./extend-command.js')).extendCommand;
+  return undefined;
+}
+
+/** The commands, for the launcher: each has its own bundle. */
+export const COMMAND_NAMES = ['tokens', 'doctor', 'sign', 'batch', 'verify', 'extend'] as const;
 
 function peekLang(argv: readonly string[]): string | undefined {
   const i = argv.indexOf('--lang');
@@ -71,11 +90,9 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write('kyso 0.1.0\n');
       return EXIT.OK;
     }
-    const load = COMMANDS[name];
-    if (!load) throw usageError(`unknown command "${name}" (see kyso --help)`);
-    return await (
-      await load()
-    )(rest, lang);
+    const command = await loadCommand(name);
+    if (!command) throw usageError(`unknown command "${name}" (see kyso --help)`);
+    return await command(rest, lang);
   } catch (err) {
     process.stderr.write(`${errorLine(err, lang)}\n`);
     return exitCodeFor(err);

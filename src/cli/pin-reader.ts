@@ -1,8 +1,8 @@
 // Gets the PIN for the CLI: from standard input, from a named environment variable, or typed at the
 // terminal with echo off. There is deliberately no option that takes the PIN itself: argv is
 // visible to every user of the machine (ps, /proc).
-import { Secret } from '../signing/index.js';
-import { KysoError } from '../signing/index.js';
+import { KysoError } from '../shared/errors.js';
+import { Secret } from '../shared/secret.js';
 
 export interface PinSource {
   readonly stdin?: boolean;

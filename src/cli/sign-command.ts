@@ -1,27 +1,15 @@
 // `kyso sign IN.pdf -o OUT.pdf …`: one PAdES signature with a token, a .p12 file or the demo identity.
-import {
-  APPEARANCE_TEMPLATES,
-  KysoError,
-  loadAppearanceSettings,
-  loadSettings,
-  type Settings,
-  loadTrustStore,
-  verifyPdf,
-  parseDisplayRect,
-  prepareAppearance,
-  signPdf,
-  type AppearanceRequest,
-  type AppearanceTemplate,
-  type CertifyLevel,
-  type PdfSignOptions,
-  type SignProgress,
-} from '../signing/index.js';
+// Visible signatures and the verifier load only for the commands that use them (--template, a seal).
+import type { AppearanceRequest, AppearanceTemplate } from '../signing/appearance-api.js';
+import { loadSettings, type Settings } from '../signing/settings.js';
+import { KysoError } from '../shared/errors.js';
+import { signPdf, type CertifyLevel, type PdfSignOptions, type SignProgress } from '../signing/sign-api.js';
 import type { Lang } from '../shared/messages.js';
 import { EXIT, usageError } from './cli-io.js';
 import { parseCommandArgs } from './command-args.js';
 import { openSignerFromOptions, SIGNER_OPTIONS } from './signer-options.js';
 import { tsaOptionsFrom, TSA_OPTIONS } from './tsa-options.js';
-import { longTermWarnings, signingRevocationPolicy } from './extend-command.js';
+import { longTermWarnings, signingRevocationPolicy } from './signing-policy.js';
 
 export const SIGNATURE_OPTIONS = {
   reason: { type: 'string' },
@@ -73,6 +61,12 @@ export async function appearanceRequestFrom(
   values: AppearanceOptionValues,
 ): Promise<AppearanceRequest | undefined> {
   const template = values.template;
+  const appearanceOption = (Object.keys(APPEARANCE_OPTIONS) as (keyof AppearanceOptionValues)[]).some(
+    (k) => values[k] !== undefined && values[k] !== false,
+  );
+  if (!appearanceOption) return undefined; // an invisible signature: the appearance code stays unloaded
+  const { APPEARANCE_TEMPLATES, loadAppearanceSettings, parseDisplayRect } =
+    await import('../signing/appearance-api.js');
   if (template === undefined) {
     const stray = (
       [
@@ -260,6 +254,7 @@ export async function signCommand(argv: string[], lang: Lang): Promise<number> {
   let appearance = await appearanceRequestFrom(values);
   if (appearance?.template === 'seal' && appearance.allowSealWithoutSignature !== true) {
     // Decree 30 art. 32: the agency seals only what a competent person validly signed.
+    const { loadTrustStore, verifyPdf } = await import('../signing/verify-api.js');
     const report = await verifyPdf({ input, trust: await loadTrustStore(), lang });
     const existingSignatures = report.signatures
       .filter((s) => s.type === 'signature')
@@ -267,6 +262,7 @@ export async function signCommand(argv: string[], lang: Lang): Promise<number> {
     appearance = { ...appearance, existingSignatures };
   }
   if (appearance !== undefined) {
+    const { prepareAppearance } = await import('../signing/appearance-api.js');
     const prepared = await prepareAppearance(input, appearance, options.page);
     options = { ...options, page: prepared.page, appearance: prepared.appearance };
     for (const w of prepared.warnings) process.stderr.write(`${lang === 'vi' ? w.vi : w.en}\n`);

@@ -1,13 +1,9 @@
 // Turns the identity options of a command (--demo, --p12, or a token with --module/--token/--slot/
 // --key) into a signer, asking for the PIN or password only once the identity is known.
-import {
-  KysoError,
-  loadSettings,
-  openDemoIdentity,
-  openP12,
-  readCertificateFiles,
-  type Signer,
-} from '../signing/index.js';
+import { readCertificateFiles } from '../signing/certificates-api.js';
+import { loadSettings } from '../signing/settings.js';
+import { KysoError } from '../shared/errors.js';
+import type { Signer } from '../signing/sign-api.js';
 import type { Lang } from '../shared/messages.js';
 import { usageError } from './cli-io.js';
 import { openTokenManager, pinSource, tokenSelector } from './command-args.js';
@@ -53,6 +49,7 @@ export async function openSignerFromOptions(values: SignerOptionValues, lang: La
     throw usageError('choose one identity: a token, --p12 FILE or --demo');
   }
   if (values.demo) {
+    const { openDemoIdentity } = await import('../signing/identities-api.js');
     return { signer: await openDemoIdentity(), close: () => undefined };
   }
   const source = pinSource(values);
@@ -61,6 +58,7 @@ export async function openSignerFromOptions(values: SignerOptionValues, lang: La
       source,
       lang === 'vi' ? 'Mật khẩu tệp chứng thư: ' : 'Certificate file password: ',
     );
+    const { openP12 } = await import('../signing/identities-api.js');
     return { signer: await openP12(values.p12, password), close: () => undefined };
   }
   const settings = await loadSettings();

@@ -4,7 +4,7 @@ import {
   takeInventory,
   type InventoryLogin,
   type InventoryModule,
-} from '../signing/index.js';
+} from '../signing/tokens-api.js';
 import { readPin } from './pin-reader.js';
 import type { Lang } from '../shared/messages.js';
 import { EXIT } from './cli-io.js';

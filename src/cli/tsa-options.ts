@@ -1,6 +1,6 @@
 // Timestamp server options. Credentials come from environment variables, never from argv.
-import type { TsaOptions } from '../signing/index.js';
-import { Secret } from '../signing/index.js';
+import { Secret } from '../shared/secret.js';
+import type { TsaOptions } from '../signing/sign-api.js';
 import { usageError } from './cli-io.js';
 
 export const TSA_OPTIONS = {

@@ -3,15 +3,13 @@
 // invalid or indeterminate (or the document is not signed); 2 for usage and input errors, with one
 // line on standard error.
 import { writeFile } from 'node:fs/promises';
+import { isKysoError, KysoError, type ErrorCode } from '../shared/errors.js';
 import {
   extractRevision,
-  isKysoError,
-  KysoError,
   loadTrustStore,
   verifyPdf,
-  type ErrorCode,
   type VerificationReport,
-} from '../signing/index.js';
+} from '../signing/verify-api.js';
 import type { Lang } from '../shared/messages.js';
 import { errorLine, EXIT, usageError } from './cli-io.js';
 import { parseCommandArgs } from './command-args.js';

@@ -1,6 +1,6 @@
 // The words `kyso verify` prints around the engine's report (statuses, check names, field labels),
 // in Vietnamese and English; the text and HTML reports share them.
-import type { CheckId, CheckResult, DocumentStatus, PadesLevel } from '../signing/index.js';
+import type { CheckId, CheckResult, DocumentStatus, PadesLevel } from '../signing/verify-api.js';
 import type { Lang } from '../shared/messages.js';
 
 export interface VerifyLabels {

@@ -1,6 +1,6 @@
 // The plain-text report of `kyso verify`: one block per signature, every check with its result,
 // every change after signing, then the document's warnings. What a clerk reads in a terminal.
-import { formatVietnamTime, type SignatureReport, type VerificationReport } from '../signing/index.js';
+import { formatVietnamTime, type SignatureReport, type VerificationReport } from '../signing/verify-api.js';
 import type { Lang } from '../shared/messages.js';
 import { verifyLabels, type VerifyLabels } from './verify-labels.js';
 

@@ -1,149 +1,17 @@
-// The engine's public entry: what the CLI, the desktop app, the batch runner and other programs use.
+// The engine's public entry: what the desktop app, the batch runner and other programs use. It
+// gathers the feature entries (*-api.ts beside it); a program that needs one feature imports that
+// entry alone and loads nothing else: `kyso sign` never evaluates the verifier, pkijs or the
+// appearance code it does not use, which is most of a command's start-up time.
 export { KysoError, isKysoError, ERROR_CODES, type ErrorCode } from '../shared/errors.js';
 export { Secret } from '../shared/secret.js';
 export { kysoHome } from './home.js';
 export { loadSettings, settingsPath, SettingsSchema, type Settings } from './settings.js';
-export { parseCertificate, allowsSigning, type CertificateInfo } from './x509/certificate-info.js';
-export type { Signer, DigestAlgorithm, SignatureScheme, KeyAlgorithm } from './cms/signer.js';
-export * from './pkcs11/index.js';
-export {
-  takeInventory,
-  type InventoryLogin,
-  type InventoryModule,
-  type InventoryToken,
-  type InventoryCertificate,
-} from './pkcs11/token-inventory.js';
 export { diagnose, type DiagnosticReport, type DiagnosticWarning } from './diagnostics.js';
-export { readCertificateFiles, parseCertificateBundle } from './x509/certificate-files.js';
-export {
-  KeySigner,
-  openP12,
-  openDemoIdentity,
-  demoRootCertificate,
-  isDemoCertificate,
-  DEMO_NOTICE,
-} from './identity/index.js';
-export {
-  signPdf,
-  type SignPdfRequest,
-  type SignPdfResult,
-  type PdfSignOptions,
-  type SignProgress,
-  type SignatureLevel,
-  type CertifyLevel,
-  type TsaOptions,
-} from './sign/sign-pdf.js';
-export type { TsaAuth, TsaEvent } from './cms/index.js';
-export {
-  verifyPdf,
-  type VerifyPdfRequest,
-  TrustStore,
-  loadTrustStore,
-  importTrustedCertificates,
-  listTrustedCertificates,
-  removeTrustedCertificate,
-  managedTrustDir,
-  type TrustedCertificate,
-  type TrustStoreSources,
-  extractRevision,
-  type ExtractRevisionRequest,
-  type ExtractRevisionResult,
-  formatVietnamTime,
-  type ReportLang,
-  CHECK_IDS,
-  type VerificationReport,
-  type SignatureReport,
-  type SignatureCheck,
-  type CheckId,
-  type CheckResult,
-  type ChangeAfterSigning,
-  type ChangeKind,
-  type DocumentStatus,
-  type SignatureStatus,
-  type SubIndication,
-  type PadesLevel,
-  type TimestampSummary,
-  type SignerSummary,
-} from './verify/index.js';
-export {
-  prepareAppearance,
-  appearanceFor,
-  createAppearance,
-  loadAppearanceSettings,
-  AppearanceSettingsSchema,
-  APPEARANCE_TEMPLATES,
-  TEMPLATE_DEFAULTS,
-  parseDisplayRect,
-  importSignatureImage,
-  storedImagePath,
-  readSignatureImage,
-  loadAppearanceFont,
-  assertSealAllowed,
-  signaturesInDocument,
-  formatSigningTime,
-  IMAGE_WARNINGS,
-  type AppearanceRequest,
-  type AppearanceSettings,
-  type AppearanceTemplate,
-  type AppearanceWarning,
-  type PreparedAppearance,
-  type DisplayRect,
-  type ExistingSignature,
-  type ImageWarning,
-  type ImportedImage,
-  type StoredImageKind,
-} from './appearance/index.js';
-export {
-  runBatch,
-  batchFiles,
-  planBatch,
-  loadBatchProfile,
-  saveBatchProfile,
-  parseBatchProfile,
-  profileOptions,
-  writeBatchReport,
-  batchReportJson,
-  batchReportCsv,
-  keySignerSource,
-  tokenSignerSource,
-  BATCH_DIR_NAME,
-  type BatchRequest,
-  type BatchProfile,
-  type ProfileOptions,
-  type SignerSource,
-  type BatchDocumentReport,
-  type BatchDocumentStatus,
-  type BatchEvent,
-  type BatchProgress,
-  type BatchResult,
-  type BatchStop,
-} from './batch/index.js';
-export {
-  extendPdf,
-  signingRevocationPolicyFromSettings,
-  type ExtendPdfRequest,
-  type ExtendPdfResult,
-  type LongTermLevel,
-  type LongTermProgress,
-  type LongTermResult,
-  type ReachedLevel,
-  type SignatureLongTermReport,
-  type CertificateEvidence,
-  type AddedTimestampReport,
-  type SigningRevocationPolicy,
-  type SignerRevocationSummary,
-  type TimestampServer,
-} from './ltv/index.js';
-export {
-  RevocationClient,
-  revocationOptionsFromSettings,
-  checkSignerRevocation,
-  collectValidationData,
-  describeProblems,
-  defaultRevocationCacheDir,
-  type RevocationOptions,
-  type RevocationProblem,
-  type RevocationStatus,
-  type ValidationData,
-  type ProxySettings,
-} from './revocation/index.js';
+export * from './tokens-api.js';
+export * from './identities-api.js';
+export * from './certificates-api.js';
+export * from './sign-api.js';
+export * from './verify-api.js';
+export * from './appearance-api.js';
+export * from './batch-api.js';
+export * from './long-term-api.js';

@@ -3,85 +3,76 @@
 // parsed, never trusted as it is.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import * as z from 'zod/mini';
 import { KysoError } from '../shared/errors.js';
 import { kysoHome } from './home.js';
+import {
+  array,
+  boolean,
+  httpUrl,
+  int,
+  object,
+  oneOf,
+  optional,
+  string,
+  withDefault,
+  type Infer,
+} from './schema/plain-schema.js';
 
-// zod/mini rather than zod: the same validation, but only the parts used end up in the CLI bundle
-// (the full zod adds 800 KB to every command's start-up).
-const paths = z.array(z.string().check(z.minLength(1)));
-const httpUrl = z.url({ protocol: /^https?$/ });
-const int = (min: number, max: number, fallback: number) =>
-  z._default(z.int().check(z.gte(min), z.lte(max)), fallback);
+// Every command reads this file, so it is parsed with the engine's small schema builders rather
+// than zod (see schema/plain-schema.ts).
+const paths = array(string({ minLength: 1 }));
+const intOr = (min: number, max: number, fallback: number) => withDefault(int(min, max), fallback);
 
-export const SettingsSchema = z.prefault(
-  z.object({
-    pkcs11: z.prefault(
-      z.object({
-        /** Extra PKCS#11 library paths an admin added. */
-        modules: z._default(paths, []),
-        /** Also search the catalogue of known Vietnamese token libraries. */
-        searchCatalogue: z._default(z.boolean(), true),
-      }),
-      {},
-    ),
-    /** Intermediate CA certificates (PEM or DER files) used to complete signers' chains. */
-    intermediates: z._default(paths, []),
-    /** Network access of the engine (OCSP, CRL, CA certificates; later the TSA too). */
-    network: z.prefault(
-      z.object({
-        /** http://[user:password@]host:port of an HTTP proxy; absent: direct connections. */
-        proxy: z.optional(httpUrl),
-        /** Hosts (or .domain suffixes) reached directly, without the proxy. */
-        noProxy: z._default(paths, []),
-      }),
-      {},
-    ),
-    /** The timestamp server used when a command names none (B-T, B-LT, B-LTA, kyso extend). */
-    tsa: z.prefault(
-      z.object({
-        url: z.optional(httpUrl),
-        /** Deadline of one request, in milliseconds (the government TSA can be slow). */
-        timeoutMs: int(1, 600_000, 60_000),
-        retries: int(0, 10, 2),
-        policyOid: z.optional(z.string().check(z.regex(/^[0-2](\.\d+)+$/))),
-      }),
-      {},
-    ),
-    /** OCSP and CRL behaviour (Circular 15/2025: check revocation before signing, keep the evidence). */
-    revocation: z.prefault(
-      z.object({
-        /** online: ask OCSP responders and CRL servers; offline: use only the cache, and say what is missing. */
-        mode: z._default(z.enum(['online', 'offline']), 'online'),
-        /**
-         * When to check the signer's certificate before signing: always; only for B-LT and B-LTA
-         * signatures (which fetch the data anyway); never.
-         */
-        checkBeforeSigning: z._default(z.enum(['always', 'long-term', 'never']), 'long-term'),
-        /** A status that cannot be checked: sign and warn, or refuse to sign. */
-        whenUnavailable: z._default(z.enum(['warn', 'refuse']), 'warn'),
-        /** Ask OCSP first (small, fresh) or the CRL first. */
-        prefer: z._default(z.enum(['ocsp', 'crl']), 'ocsp'),
-        /** Deadline of one OCSP/CRL/CA-certificate request, in milliseconds. */
-        timeoutMs: int(1, 300_000, 15_000),
-        retries: int(0, 5, 1),
-        /** Keep responses under <KYSO_HOME>/cache/revocation/ until their nextUpdate. */
-        cache: z._default(z.boolean(), true),
-      }),
-      {},
-    ),
-    /** Long-term validation (B-LTA): renew the archive timestamp this many days before its TSA certificate expires. */
-    ltv: z.prefault(
-      z.object({
-        renewBeforeDays: int(1, 3650, 180),
-      }),
-      {},
-    ),
+export const SettingsSchema = object({
+  pkcs11: object({
+    /** Extra PKCS#11 library paths an admin added. */
+    modules: withDefault(paths, []),
+    /** Also search the catalogue of known Vietnamese token libraries. */
+    searchCatalogue: withDefault(boolean(), true),
   }),
-  {},
-);
+  /** Intermediate CA certificates (PEM or DER files) used to complete signers' chains. */
+  intermediates: withDefault(paths, []),
+  /** Network access of the engine (OCSP, CRL, CA certificates, the TSA). */
+  network: object({
+    /** http://[user:password@]host:port of an HTTP proxy; absent: direct connections. */
+    proxy: optional(httpUrl()),
+    /** Hosts (or .domain suffixes) reached directly, without the proxy. */
+    noProxy: withDefault(paths, []),
+  }),
+  /** The timestamp server used when a command names none (B-T, B-LT, B-LTA, kyso extend). */
+  tsa: object({
+    url: optional(httpUrl()),
+    /** Deadline of one request, in milliseconds (the government TSA can be slow). */
+    timeoutMs: intOr(1, 600_000, 60_000),
+    retries: intOr(0, 10, 2),
+    policyOid: optional(string({ pattern: /^[0-2](\.\d+)+$/ })),
+  }),
+  /** OCSP and CRL behaviour (Circular 15/2025: check revocation before signing, keep the evidence). */
+  revocation: object({
+    /** online: ask OCSP responders and CRL servers; offline: use only the cache, and say what is missing. */
+    mode: withDefault(oneOf(['online', 'offline'] as const), 'online'),
+    /**
+     * When to check the signer's certificate before signing: always; only for B-LT and B-LTA
+     * signatures (which fetch the data anyway); never.
+     */
+    checkBeforeSigning: withDefault(oneOf(['always', 'long-term', 'never'] as const), 'long-term'),
+    /** A status that cannot be checked: sign and warn, or refuse to sign. */
+    whenUnavailable: withDefault(oneOf(['warn', 'refuse'] as const), 'warn'),
+    /** Ask OCSP first (small, fresh) or the CRL first. */
+    prefer: withDefault(oneOf(['ocsp', 'crl'] as const), 'ocsp'),
+    /** Deadline of one OCSP/CRL/CA-certificate request, in milliseconds. */
+    timeoutMs: intOr(1, 300_000, 15_000),
+    retries: intOr(0, 5, 1),
+    /** Keep responses under <KYSO_HOME>/cache/revocation/ until their nextUpdate. */
+    cache: withDefault(boolean(), true),
+  }),
+  /** Long-term validation (B-LTA): renew the archive timestamp this many days before its TSA certificate expires. */
+  ltv: object({
+    renewBeforeDays: intOr(1, 3650, 180),
+  }),
+});
 
-export type Settings = z.infer<typeof SettingsSchema>;
+export type Settings = Infer<typeof SettingsSchema>;
 
 export function settingsPath(home: string = kysoHome()): string {
   return path.join(home, 'settings.json');

@@ -1,8 +1,17 @@
 // The few facts the CMS builder needs from an X.509 certificate, read from its DER without
 // re-encoding anything: the issuer Name and serialNumber exactly as the CA wrote them.
-import * as asn1js from 'asn1js';
 import { KysoError } from '../../shared/errors.js';
-import { decode } from './der.js';
+import {
+  DerError,
+  Tag,
+  assertWellFormed,
+  children,
+  encodedOf,
+  isContext,
+  isUniversal,
+  readDerExactly,
+  type DerNode,
+} from '../asn1/der-reader.js';
 
 export interface CertificateIdentity {
   /** DER of the issuer Name. */
@@ -11,8 +20,8 @@ export interface CertificateIdentity {
   readonly serialNumber: Uint8Array;
 }
 
-function isSequence(element: asn1js.AsnType | undefined): element is asn1js.Sequence {
-  return element instanceof asn1js.Sequence;
+function isSequence(element: DerNode | undefined): element is DerNode {
+  return isUniversal(element, Tag.sequence) && element.constructed;
 }
 
 /** Decoded once per certificate object: a batch signs hundreds of documents with one certificate. */
@@ -28,20 +37,25 @@ export function certificateIdentity(der: Uint8Array): CertificateIdentity {
 }
 
 function readIdentity(der: Uint8Array): CertificateIdentity {
-  const invalid = (): KysoError => new KysoError('CERT_INVALID', 'the signing certificate is not valid DER');
-  const cert = decode(der);
-  if (!isSequence(cert)) throw invalid();
-  const tbs = cert.valueBlock.value[0];
-  if (!isSequence(tbs)) throw invalid();
-  const fields = tbs.valueBlock.value;
+  const invalid = (cause?: unknown): KysoError =>
+    new KysoError('CERT_INVALID', 'the signing certificate is not valid DER', { cause });
+  let fields: DerNode[];
+  try {
+    // the whole of `der`, well formed all the way down: it is embedded in the CMS as it is
+    const cert = readDerExactly(der);
+    assertWellFormed(cert);
+    const tbs = isSequence(cert) ? children(cert)[0] : undefined;
+    if (!isSequence(tbs)) throw invalid();
+    fields = children(tbs);
+  } catch (error) {
+    if (error instanceof DerError) throw invalid(error);
+    throw error;
+  }
   // TBSCertificate ::= SEQUENCE { version [0] EXPLICIT DEFAULT v1, serialNumber, signature, issuer, ... }
-  const first = fields[0];
-  const offset = first !== undefined && first.idBlock.tagClass === 3 && first.idBlock.tagNumber === 0 ? 1 : 0;
+  const offset = isContext(fields[0], 0) ? 1 : 0;
   const serial = fields[offset];
   const issuer = fields[offset + 2];
-  if (!(serial instanceof asn1js.Integer) || !isSequence(issuer)) throw invalid();
-  return {
-    issuer: new Uint8Array(issuer.valueBeforeDecodeView),
-    serialNumber: new Uint8Array(serial.valueBeforeDecodeView),
-  };
+  if (!isUniversal(serial, Tag.integer) || serial.constructed || !isSequence(issuer)) throw invalid();
+  // copies: the identity outlives the caller's buffer, which it must not see change
+  return { issuer: new Uint8Array(encodedOf(issuer)), serialNumber: new Uint8Array(encodedOf(serial)) };
 }

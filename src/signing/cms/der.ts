@@ -1,7 +1,8 @@
 // Small DER helpers shared by the CMS builder, the timestamp client and the token parser.
 // Structures are assembled from byte strings so that pre-encoded parts (certificates, names,
 // serial numbers, timestamp tokens) are carried verbatim, never decoded and re-encoded.
-import * as asn1js from 'asn1js';
+// Everything here is encoded by hand, without asn1js, which signing then need not load (the
+// asn1js-based helpers are in der-asn1js.ts).
 
 function lengthBytes(length: number): Uint8Array {
   if (length < 0x80) return Uint8Array.of(length);
@@ -39,37 +40,53 @@ const encodedOids = new Map<string, Uint8Array>();
 export function oid(value: string): Uint8Array {
   let der = encodedOids.get(value);
   if (der === undefined) {
-    der = encode(new asn1js.ObjectIdentifier({ value }));
+    der = tlv(0x06, oidContents(value));
     if (encodedOids.size < 256) encodedOids.set(value, der);
   }
   return der.slice();
 }
 
-/** INTEGER of a small non-negative number, or of big-endian two's complement `bytes` as given. */
+/** Base-128 digits, most significant first, the high bit set on all but the last (X.690 8.19.2). */
+function pushBase128(out: number[], value: bigint): void {
+  const digits = [Number(value & 0x7fn)];
+  for (let rest = value >> 7n; rest > 0n; rest >>= 7n) digits.push(Number(rest & 0x7fn) | 0x80);
+  out.push(...digits.reverse());
+}
+
+/** Contents octets of an OBJECT IDENTIFIER in dotted form; arcs of any size (BigInt). */
+function oidContents(value: string): Uint8Array {
+  const arcs = value.split('.');
+  if (arcs.length < 2 || !arcs.every((arc) => /^\d+$/.test(arc))) {
+    throw new RangeError(`not an object identifier: ${value}`);
+  }
+  const [first, second, ...rest] = arcs.map((arc) => BigInt(arc));
+  if (first === undefined || second === undefined || first > 2n || (first < 2n && second >= 40n)) {
+    throw new RangeError(`not an object identifier: ${value}`);
+  }
+  const out: number[] = [];
+  pushBase128(out, first * 40n + second); // the first two arcs share one subidentifier
+  for (const arc of rest) pushBase128(out, arc);
+  return Uint8Array.from(out);
+}
+
+/** INTEGER of a (safe) integer, or of big-endian two's complement `bytes` as given. */
 export function integer(value: number | Uint8Array): Uint8Array {
   if (typeof value !== 'number') return tlv(0x02, value);
-  return encode(new asn1js.Integer({ value }));
+  if (!Number.isSafeInteger(value)) throw new RangeError(`not a safe integer: ${value}`);
+  const octets: number[] = [];
+  let rest = BigInt(value);
+  for (;;) {
+    const low = Number(rest & 0xffn);
+    octets.unshift(low);
+    rest >>= 8n;
+    // shortest two's complement: stop when what is left is only the sign of the top octet
+    if ((rest === 0n && low < 0x80) || (rest === -1n && low >= 0x80)) break;
+  }
+  return tlv(0x02, Uint8Array.from(octets));
 }
 
 export function boolean(value: boolean): Uint8Array {
   return Uint8Array.of(0x01, 0x01, value ? 0xff : 0x00);
-}
-
-/** DER of an asn1js element (or of a pkijs `toSchema()` result) as a fresh Uint8Array. */
-export function encode(element: { toBER(sizeOnly?: boolean): ArrayBuffer }): Uint8Array {
-  return new Uint8Array(element.toBER(false));
-}
-
-/**
- * Parses exactly one BER element spanning all of `bytes`; undefined if the bytes are not that.
- * The input is copied so that later changes to `bytes` cannot alter the parsed values.
- */
-export function decode(bytes: Uint8Array): asn1js.AsnType | undefined {
-  if (bytes.length === 0) return undefined;
-  const copy = new Uint8Array(bytes);
-  const parsed = asn1js.fromBER(copy);
-  if (parsed.offset !== copy.length || parsed.result.error !== '') return undefined;
-  return parsed.result;
 }
 
 export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {

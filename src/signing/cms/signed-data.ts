@@ -2,8 +2,8 @@
 // detached, signed attributes contentType, messageDigest and signing-certificate-v2 only (no
 // signing-time: PAdES puts the claimed time in the signature dictionary's /M).
 import { createHash } from 'node:crypto';
-import * as asn1js from 'asn1js';
 import { KysoError } from '../../shared/errors.js';
+import { DerError, Tag, assertWellFormed, isUniversal, readDerExactly } from '../asn1/der-reader.js';
 import {
   OID,
   assertDigestLength,
@@ -16,7 +16,6 @@ import {
   bytesEqual,
   compareDer,
   context,
-  decode,
   integer,
   octetString,
   oid,
@@ -119,6 +118,18 @@ function certificatesOf(signer: Signer): Uint8Array[] {
   return out;
 }
 
+/** One well-formed SEQUENCE spanning all of `bytes` (what a ContentInfo is, on the outside). */
+function isDerSequence(bytes: Uint8Array): boolean {
+  try {
+    const node = readDerExactly(bytes);
+    assertWellFormed(node);
+    return isUniversal(node, Tag.sequence) && node.constructed;
+  } catch (error) {
+    if (error instanceof DerError) return false;
+    throw error;
+  }
+}
+
 async function timestampToken(
   input: BuildSignedDataInput,
   signature: Uint8Array,
@@ -130,7 +141,7 @@ async function timestampToken(
   if (input.timestamp === undefined) return undefined;
   const token = await input.timestamp(new Uint8Array(signature), input.signal);
   throwIfCancelled(input.signal);
-  if (!(decode(token) instanceof asn1js.Sequence)) {
+  if (!isDerSequence(token)) {
     throw new KysoError('TSA_BAD_RESPONSE', 'the timestamp token is not a DER ContentInfo', {
       details: { reason: 'not-der' },
     });

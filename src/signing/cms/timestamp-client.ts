@@ -12,7 +12,8 @@ import { KysoError, type ErrorCode, type ErrorDetails } from '../../shared/error
 import { Secret } from '../../shared/secret.js';
 import { digestAlgorithmIdentifier } from './algorithms.js';
 import { cancelledError, throwIfCancelled } from './cancel.js';
-import { boolean, decode, integer, octetString, oid, sequence } from './der.js';
+import { boolean, integer, octetString, oid, sequence } from './der.js';
+import { decode } from './der-asn1js.js';
 import type { DigestAlgorithm } from './signer.js';
 import type { TimestampFunction } from './signed-data.js';
 import { basicAuth, bypassesProxy, tunnel, type ProxySettings } from '../net/http-proxy.js';

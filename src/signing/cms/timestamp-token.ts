@@ -6,7 +6,8 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { KysoError } from '../../shared/errors.js';
 import { OID, digestFromOid } from './algorithms.js';
-import { bytesEqual, decode } from './der.js';
+import { bytesEqual } from './der.js';
+import { decode } from './der-asn1js.js';
 import type { DigestAlgorithm } from './signer.js';
 
 export interface TimestampImprint {

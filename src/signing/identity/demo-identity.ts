@@ -16,7 +16,8 @@ import path from 'node:path';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { KysoError } from '../../shared/errors.js';
-import { encode, octetString, oid, sequence, set, tlv } from '../cms/der.js';
+import { octetString, oid, sequence, set, tlv } from '../cms/der.js';
+import { encode } from '../cms/der-asn1js.js';
 import { kysoHome } from '../home.js';
 import { KeySigner } from './key-signer.js';
 

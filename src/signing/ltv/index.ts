@@ -44,4 +44,4 @@ export {
   signingRevocationPolicyFromSettings,
   type SignerRevocationSummary,
   type SigningRevocationPolicy,
-} from './signing-long-term.js';
+} from './signing-policy.js';

@@ -3,16 +3,8 @@
 // certificate, sign an unchecked one only as the policy allows and say so), and after the signature
 // the B-LT/B-LTA updates on the same temporary file, so that the output appears complete or not at all.
 import { signatureTimestampOf, type DigestAlgorithm, type Signer } from '../cms/index.js';
-import { kysoHome } from '../home.js';
-import {
-  checkSignerRevocation,
-  revocationOptionsFromSettings,
-  RevocationClient,
-  type RevocationOptions,
-  type RevocationProblem,
-} from '../revocation/index.js';
+import { checkSignerRevocation, RevocationClient } from '../revocation/index.js';
 import type { PendingOutput } from '../sign/output-file.js';
-import type { Settings } from '../settings.js';
 import {
   appendLongTermData,
   type LongTermProgress,
@@ -20,25 +12,9 @@ import {
   type ReachedLevel,
 } from './long-term.js';
 import { recordTimestampToken, timestampSizeHint, type TimestampServer } from './timestamp-size.js';
+import type { SignerRevocationSummary, SigningRevocationPolicy } from './signing-policy.js';
 
-export interface SigningRevocationPolicy {
-  /** OCSP/CRL behaviour, or a client shared with other work (a batch). Default: online, cache in KYSO_HOME. */
-  readonly client?: RevocationOptions | RevocationClient;
-  /** When to check the signer's certificate before signing. Default 'long-term' (B-LT and B-LTA). */
-  readonly checkBeforeSigning?: 'always' | 'long-term' | 'never';
-  /** A status that cannot be checked: sign and report it, or refuse. Default 'warn'. */
-  readonly whenUnavailable?: 'warn' | 'refuse';
-  /** Certificates that may complete chains in the DSS (configured intermediates). */
-  readonly extraCertificates?: readonly Uint8Array[];
-  readonly renewBeforeDays?: number;
-}
-
-export interface SignerRevocationSummary {
-  /** good: checked and not revoked; unknown: could not be checked (see problems); not-checked: policy. */
-  readonly status: 'good' | 'unknown' | 'not-checked';
-  readonly source: 'ocsp' | 'crl' | null;
-  readonly problems: readonly RevocationProblem[];
-}
+export type { SignerRevocationSummary, SigningRevocationPolicy } from './signing-policy.js';
 
 export function isLongTermLevel(level: string): level is 'B-LT' | 'B-LTA' {
   return level === 'B-LT' || level === 'B-LTA';
@@ -137,19 +113,4 @@ export async function rememberSignatureTimestamp(tsaUrl: string, cms: Uint8Array
   } catch {
     // knowledge only: a CMS we cannot read back changes nothing here
   }
-}
-
-/** The signing policy of the settings file (revocation section, network proxy, intermediates). */
-export function signingRevocationPolicyFromSettings(
-  settings: Settings,
-  extraCertificates: readonly Uint8Array[] = [],
-  home: string = kysoHome(),
-): SigningRevocationPolicy {
-  return {
-    client: revocationOptionsFromSettings(settings, home),
-    checkBeforeSigning: settings.revocation.checkBeforeSigning,
-    whenUnavailable: settings.revocation.whenUnavailable,
-    renewBeforeDays: settings.ltv.renewBeforeDays,
-    ...(extraCertificates.length > 0 ? { extraCertificates } : {}),
-  };
 }

@@ -1,9 +1,18 @@
 // Decodes stream data for the filters the engine needs to read structure (Flate with predictors,
 // ASCIIHex, ASCII85, RunLength), always with a hard output limit: a few KB can inflate to gigabytes.
-import zlib from 'node:zlib';
+import { createRequire } from 'node:module';
+import type * as Zlib from 'node:zlib';
 import { KysoError } from '../../shared/errors.js';
 import { PdfArray, PdfDict, PdfName } from './objects.js';
 import type { PdfValue } from './objects.js';
+
+// zlib loads on the first compressed stream: many documents are signed without inflating anything.
+const requireBuiltin = createRequire(import.meta.url);
+let zlibModule: typeof Zlib | undefined;
+function zlib(): typeof Zlib {
+  zlibModule ??= requireBuiltin('node:zlib') as typeof Zlib;
+  return zlibModule;
+}
 
 export interface StreamFilter {
   name: string;
@@ -110,7 +119,7 @@ export async function inflateLimited(
 ): Promise<{ bytes: Buffer; complete: boolean }> {
   if (data.length === 0) return { bytes: Buffer.alloc(0), complete: true };
   try {
-    return { bytes: zlib.inflateSync(data, { maxOutputLength: Math.max(1, maxBytes) }), complete: true };
+    return { bytes: zlib().inflateSync(data, { maxOutputLength: Math.max(1, maxBytes) }), complete: true };
   } catch (err) {
     if (isBufferTooLarge(err)) throw tooLarge(maxBytes);
   }
@@ -119,8 +128,8 @@ export async function inflateLimited(
     data.length >= 2 && (data[0]! & 0x0f) === 8 && ((data[0]! << 8) | data[1]!) % 31 === 0;
   const body = hasZlibHeader ? data.subarray(2) : data;
   try {
-    const bytes = zlib.inflateRawSync(body, {
-      finishFlush: zlib.constants.Z_SYNC_FLUSH,
+    const bytes = zlib().inflateRawSync(body, {
+      finishFlush: zlib().constants.Z_SYNC_FLUSH,
       maxOutputLength: Math.max(1, maxBytes),
     });
     return { bytes, complete: false };
@@ -133,8 +142,8 @@ export async function inflateLimited(
 /** Streams `body` through a raw inflater and keeps whatever came out before an error. */
 function inflatePartial(body: Buffer, maxBytes: number): Promise<{ bytes: Buffer; complete: boolean }> {
   return new Promise((resolve, reject) => {
-    const inflater = zlib.createInflateRaw({
-      finishFlush: zlib.constants.Z_SYNC_FLUSH,
+    const inflater = zlib().createInflateRaw({
+      finishFlush: zlib().constants.Z_SYNC_FLUSH,
       chunkSize: 16 * 1024,
     });
     const chunks: Buffer[] = [];

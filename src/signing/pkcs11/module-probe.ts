@@ -1,11 +1,11 @@
 // Tries a PKCS#11 library in a child process before Kyso loads it: a library that is missing a
 // symbol, of the wrong architecture, or that crashes or hangs in C_Initialize takes down only the
 // child. The answer says what happened in terms IT staff can act on.
-import { spawn } from 'node:child_process';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { kysoHome } from '../home.js';
 import { createRequire } from 'node:module';
+import type * as ChildProcess from 'node:child_process';
 import type { LibraryArch, LibraryFormat } from './library-architecture.js';
 import { readLibraryHeader } from './library-architecture.js';
 
@@ -157,6 +157,10 @@ async function probeInChild(libraryPath: string, options: ProbeOptions): Promise
   }
   const bindingPath = require.resolve('pkcs11js');
   const timeoutMs = options.timeoutMs ?? 15_000;
+  // child_process (with net and dgram) loads only when a library is actually probed, not on the
+  // cached path every signature takes. require, not import(): the CLI bundle runs in node:vm,
+  // where a native dynamic import has no loader.
+  const { spawn } = require('node:child_process') as typeof ChildProcess;
   return await new Promise<ProbeResult>((resolve) => {
     const child = spawn(process.execPath, ['-e', CHILD_SOURCE, bindingPath, libraryPath], {
       // In the packaged app process.execPath is Electron: make it behave as plain Node.

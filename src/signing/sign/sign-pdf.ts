@@ -5,18 +5,9 @@
 import { stat } from 'node:fs/promises';
 import { KysoError, isKysoError } from '../../shared/errors.js';
 import type { ProxySettings } from '../net/http-proxy.js';
-import {
-  buildSignedData,
-  defaultScheme,
-  estimateSignedDataSize,
-  tsaTimestamper,
-  type DigestAlgorithm,
-  type SignatureScheme,
-  type Signer,
-  type TimestampFunction,
-  type TsaAuth,
-  type TsaEvent,
-} from '../cms/index.js';
+import { buildSignedData, estimateSignedDataSize, type TimestampFunction } from '../cms/signed-data.js';
+import { defaultScheme, type DigestAlgorithm, type SignatureScheme, type Signer } from '../cms/signer.js';
+import type { TsaAuth, TsaEvent } from '../cms/timestamp-client.js';
 import {
   PdfReader,
   byteRangeAround,
@@ -30,17 +21,14 @@ import { assertCertificateCanSign } from './certificate-checks.js';
 import { readDocMdpPermission, type DocMdpPermission } from './docmdp.js';
 import { checkOutputPath, PendingOutput } from './output-file.js';
 import { prepareSignature, type WidgetAppearance } from './signature-field.js';
-// Long-term levels and the revocation check before signing (src/signing/ltv owns them).
-import {
-  appendLongTermAfterSigning,
-  checkRevocationBeforeSigning,
-  isLongTermLevel,
-  rememberSignatureTimestamp,
-  signatureTimestampSizeHint,
-  type SignerRevocationSummary,
-  type SigningRevocationPolicy,
-} from '../ltv/signing-long-term.js';
+// Timestamps, revocation and long-term levels (src/signing/cms/timestamp-client, src/signing/ltv)
+// are loaded only when a signature asks for them: they bring pkijs, HTTP and TLS, which a B-B
+// signature never needs and which would otherwise be most of `kyso sign`'s start-up time.
+import type { SignerRevocationSummary, SigningRevocationPolicy } from '../ltv/signing-long-term.js';
 import type { LongTermProgress, LongTermResult } from '../ltv/long-term.js';
+import type * as SigningLongTermModule from '../ltv/signing-long-term.js';
+
+type SigningLongTerm = typeof SigningLongTermModule;
 
 export type SignatureLevel = 'B-B' | 'B-T' | 'B-LT' | 'B-LTA';
 export type CertifyLevel = 'no-changes' | 'form-fill' | 'annotations';
@@ -143,6 +131,8 @@ const CERTIFY: Readonly<Record<CertifyLevel, DocMdpPermission>> = {
   annotations: 3,
 };
 
+const NOT_CHECKED: SignerRevocationSummary = { status: 'not-checked', source: null, problems: [] };
+
 /** Extra room over the dry run: DER lengths of a real signature and token can differ by a few bytes. */
 const CONTENTS_SLACK = 64;
 
@@ -228,7 +218,15 @@ export async function signPdf(request: SignPdfRequest): Promise<SignPdfResult> {
   const signingTime = options.signingTime ?? new Date();
   assertCertificateCanSign(certificate, signingTime);
   progress({ stage: 'revocation' });
-  const revocationCheck = await checkRevocationBeforeSigning(signer, level, options.revocation, signal);
+  const longTermLevel = level === 'B-LT' || level === 'B-LTA';
+  const checkBefore = options.revocation?.checkBeforeSigning ?? 'long-term';
+  const ltv: SigningLongTerm | undefined =
+    longTermLevel || checkBefore === 'always' || options.tsa
+      ? await import('../ltv/signing-long-term.js')
+      : undefined;
+  const revocationCheck = ltv
+    ? await ltv.checkRevocationBeforeSigning(signer, level, options.revocation, signal)
+    : { client: undefined, summary: NOT_CHECKED };
 
   const reader = await openInput(input, options.repair ?? false);
   try {
@@ -270,7 +268,9 @@ export async function signPdf(request: SignPdfRequest): Promise<SignPdfResult> {
       level === 'B-B'
         ? undefined
         : (options.timestampSizeHint ??
-          (options.tsa ? await signatureTimestampSizeHint(options.tsa, digest, level, signal) : undefined));
+          (options.tsa && ltv
+            ? await ltv.signatureTimestampSizeHint(options.tsa, digest, level, signal)
+            : undefined));
     const estimate = await estimateSignedDataSize({
       signer,
       digest,
@@ -281,7 +281,7 @@ export async function signPdf(request: SignPdfRequest): Promise<SignPdfResult> {
     const timestamp =
       options.timestamper ??
       (options.tsa
-        ? tsaTimestamper({
+        ? (await import('../cms/timestamp-client.js')).tsaTimestamper({
             ...options.tsa,
             digest,
             ...(signal ? { signal } : {}),
@@ -353,10 +353,10 @@ export async function signPdf(request: SignPdfRequest): Promise<SignPdfResult> {
         }
         progress({ stage: 'writing' });
         await pending.writeAt(base + contents.offset, patchHexContents(contents, cms));
-        if (options.tsa) await rememberSignatureTimestamp(options.tsa.url, cms);
+        if (options.tsa && ltv) await ltv.rememberSignatureTimestamp(options.tsa.url, cms);
         let longTerm: { result: LongTermResult; level: SignatureLevel } | undefined;
-        if (isLongTermLevel(level) && revocationCheck.client !== undefined) {
-          longTerm = await appendLongTermAfterSigning(pending, {
+        if (longTermLevel && ltv && revocationCheck.client !== undefined) {
+          longTerm = await ltv.appendLongTermAfterSigning(pending, {
             level,
             client: revocationCheck.client,
             tsa: options.tsa,

@@ -1,7 +1,25 @@
 // Reads the facts a user and the engine need from an X.509 certificate (RFC 5280): names in UTF-8,
 // serial, validity, key usage, key type and size. Used by the token layer, signing and verification.
 import { createPublicKey, createHash } from 'node:crypto';
-import * as asn1js from 'asn1js';
+import {
+  DerError,
+  Tag,
+  assertWellFormed,
+  bitStringBytesOf,
+  booleanOf,
+  children,
+  contentOf,
+  encodedOf,
+  integerBytesOf,
+  isContext,
+  isString,
+  isUniversal,
+  oidOf,
+  readDer,
+  stringOf,
+  timeOf,
+  type DerNode,
+} from '../asn1/der-reader.js';
 import { KysoError } from '../../shared/errors.js';
 
 export type KeyUsageName =
@@ -83,19 +101,45 @@ const CURVES: Readonly<Record<string, 'P-256' | 'P-384' | 'P-521'>> = {
   secp521r1: 'P-521',
 };
 
-function attributeValue(value: asn1js.AsnType | undefined): string {
-  // Every string type carries its text in valueBlock.value; BMPString/UniversalString come decoded.
-  const block = (value as { valueBlock?: { value?: unknown } } | undefined)?.valueBlock;
-  return block && typeof block.value === 'string' ? block.value : '';
+/** The elements of a constructed value (SEQUENCE, SET, or an explicit tag), else none. */
+function items(node: DerNode | undefined): DerNode[] {
+  return node?.constructed === true ? children(node) : [];
 }
 
-/** Name ::= SEQUENCE OF SET OF AttributeTypeAndValue, in encoding order. */
-function readName(name: asn1js.AsnType | undefined): NameAttribute[] {
+/**
+ * `node` if it is a UNIVERSAL `tag` in the form that type has (SEQUENCE and SET constructed, the
+ * others primitive); else the certificate is malformed.
+ */
+function field(node: DerNode | undefined, tag: number, what: string): DerNode {
+  if (!isUniversal(node, tag) || node.constructed !== (tag === Tag.sequence || tag === Tag.set)) {
+    throw new DerError(`certificate: ${what} expected`);
+  }
+  return node;
+}
+
+/** AlgorithmIdentifier ::= SEQUENCE { algorithm OBJECT IDENTIFIER, parameters ANY OPTIONAL } */
+function algorithmIdentifier(node: DerNode | undefined, what: string): void {
+  const [algorithm] = children(field(node, Tag.sequence, what));
+  field(algorithm, Tag.objectIdentifier, `${what} algorithm`);
+}
+
+function attributeValue(value: DerNode | undefined): string {
+  // Any character string type; other types (a time, a nested structure) show as empty text.
+  return isString(value) ? stringOf(value) : '';
+}
+
+/**
+ * Name ::= SEQUENCE OF RelativeDistinguishedName, RDN ::= SET OF AttributeTypeAndValue,
+ * AttributeTypeAndValue ::= SEQUENCE { type OBJECT IDENTIFIER, value ANY }: the attributes in
+ * encoding order.
+ */
+function readName(name: DerNode, what: string): NameAttribute[] {
   const out: NameAttribute[] = [];
-  for (const rdn of items(name)) {
-    for (const atv of items(rdn)) {
-      const [type, value] = items(atv);
-      const oidText = type instanceof asn1js.ObjectIdentifier ? type.valueBlock.toString() : '';
+  for (const rdn of children(name)) {
+    for (const atv of children(field(rdn, Tag.set, what))) {
+      const [type, value] = children(field(atv, Tag.sequence, what));
+      const oidText = oidOf(field(type, Tag.objectIdentifier, what));
+      if (value === undefined) throw new DerError(`certificate: ${what} attribute without a value`);
       out.push({
         oid: oidText,
         type: NAME_TYPES[oidText] ?? oidText,
@@ -104,17 +148,6 @@ function readName(name: asn1js.AsnType | undefined): NameAttribute[] {
     }
   }
   return out;
-}
-
-/** The elements of a constructed value (SEQUENCE, SET, or an explicit tag), else none. */
-function items(node: asn1js.AsnType | undefined): asn1js.AsnType[] {
-  const value = (node as { valueBlock?: { value?: unknown } } | undefined)?.valueBlock?.value;
-  return Array.isArray(value) ? (value as asn1js.AsnType[]) : [];
-}
-
-function isContextTag(node: asn1js.AsnType | undefined, n: number): boolean {
-  const id = (node as { idBlock?: { tagClass?: number; tagNumber?: number } } | undefined)?.idBlock;
-  return id?.tagClass === 3 && id.tagNumber === n;
 }
 
 function escapeRdnValue(value: string): string {
@@ -132,30 +165,56 @@ export function formatDN(attributes: readonly NameAttribute[]): string {
     .join(',');
 }
 
-function hex(bytes: ArrayBuffer | Uint8Array): string {
-  return Buffer.from(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes)).toString('hex');
+function hex(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
 }
 
-interface Extension {
+export interface CertificateExtension {
   readonly oid: string;
+  /** The contents of extnValue: the DER of the extension's value. */
   readonly value: Uint8Array;
 }
 
-function readExtensions(node: asn1js.AsnType | undefined): Extension[] {
-  return items(items(node)[0]).flatMap((ext) => {
-    const parts = items(ext);
-    const id = parts[0];
-    const value = parts[parts.length - 1];
-    if (!(id instanceof asn1js.ObjectIdentifier) || !(value instanceof asn1js.OctetString)) return [];
-    return [{ oid: id.valueBlock.toString(), value: value.valueBlock.valueHexView }];
+/**
+ * extensions [3] EXPLICIT SEQUENCE OF Extension,
+ * Extension ::= SEQUENCE { extnID OBJECT IDENTIFIER, critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING }
+ */
+function readExtensions(node: DerNode | undefined): CertificateExtension[] {
+  if (node === undefined) return [];
+  if (!node.constructed) throw new DerError('certificate: extensions expected');
+  return children(field(children(node)[0], Tag.sequence, 'extensions')).map((ext) => {
+    const parts = children(field(ext, Tag.sequence, 'extension'));
+    if (parts.length < 2 || parts.length > 3)
+      throw new DerError('certificate: extension of the wrong length');
+    if (parts.length === 3) field(parts[1], Tag.boolean, 'extension critical flag');
+    return {
+      oid: oidOf(field(parts[0], Tag.objectIdentifier, 'extension')),
+      value: contentOf(field(parts[parts.length - 1], Tag.octetString, 'extension value')),
+    };
   });
 }
 
-function readKeyUsage(extensions: readonly Extension[]): KeyUsageName[] | undefined {
+/**
+ * The value inside an extension's OCTET STRING. An extension whose value cannot be read counts as
+ * empty (no key usage bits, no purposes, not a CA), as it did when asn1js read it.
+ */
+function extensionValue<T>(ext: CertificateExtension, read: (node: DerNode) => T, otherwise: T): T {
+  try {
+    return read(readDer(ext.value));
+  } catch (error) {
+    if (error instanceof DerError) return otherwise;
+    throw error;
+  }
+}
+
+function readKeyUsage(extensions: readonly CertificateExtension[]): KeyUsageName[] | undefined {
   const ext = extensions.find((e) => e.oid === '2.5.29.15');
   if (!ext) return undefined;
-  const bits = asn1js.fromBER(ext.value).result;
-  const bytes = bits instanceof asn1js.BitString ? bits.valueBlock.valueHexView : new Uint8Array();
+  const bytes = extensionValue(
+    ext,
+    (node) => (isUniversal(node, Tag.bitString) ? bitStringBytesOf(node) : new Uint8Array()),
+    new Uint8Array(),
+  );
   const used: KeyUsageName[] = [];
   KEY_USAGE_BITS.forEach((usage, i) => {
     const byte = bytes[i >> 3] ?? 0;
@@ -164,70 +223,108 @@ function readKeyUsage(extensions: readonly Extension[]): KeyUsageName[] | undefi
   return used;
 }
 
-function readExtendedKeyUsage(extensions: readonly Extension[]): string[] | undefined {
+function readExtendedKeyUsage(extensions: readonly CertificateExtension[]): string[] | undefined {
   const ext = extensions.find((e) => e.oid === '2.5.29.37');
   if (!ext) return undefined;
-  return items(asn1js.fromBER(ext.value).result).flatMap((v) =>
-    v instanceof asn1js.ObjectIdentifier ? [v.valueBlock.toString()] : [],
+  return extensionValue(
+    ext,
+    (node) => items(node).flatMap((v) => (isUniversal(v, Tag.objectIdentifier) ? [oidOf(v)] : [])),
+    [],
   );
 }
 
-function readIsCA(extensions: readonly Extension[]): boolean {
+/** BasicConstraints ::= SEQUENCE { cA BOOLEAN DEFAULT FALSE, pathLenConstraint INTEGER OPTIONAL } */
+function readIsCA(extensions: readonly CertificateExtension[]): boolean {
   const ext = extensions.find((e) => e.oid === '2.5.29.19');
   if (!ext) return false;
-  const first = items(asn1js.fromBER(ext.value).result)[0];
-  return first instanceof asn1js.Boolean ? first.valueBlock.value : false;
+  return extensionValue(
+    ext,
+    (node) => {
+      const first = items(node)[0];
+      return isUniversal(first, Tag.boolean) ? booleanOf(first) : false;
+    },
+    false,
+  );
 }
 
-function readTime(node: asn1js.AsnType | undefined): Date {
-  if (node instanceof asn1js.UTCTime || node instanceof asn1js.GeneralizedTime) return node.toDate();
-  throw new Error('validity time');
+function readTime(node: DerNode | undefined): Date {
+  if (node === undefined) throw new DerError('certificate: validity time missing');
+  return timeOf(node);
+}
+
+/** What Kyso reads from a certificate; the public key is still to be checked (node:crypto). */
+export interface CertificateFields {
+  /** The serialNumber INTEGER's contents (two's complement, as encoded). */
+  readonly serial: Uint8Array;
+  readonly issuer: readonly NameAttribute[];
+  readonly subject: readonly NameAttribute[];
+  readonly notBefore: Date;
+  readonly notAfter: Date;
+  /** The SubjectPublicKeyInfo element. */
+  readonly spki: DerNode;
+  readonly extensions: readonly CertificateExtension[];
 }
 
 /**
- * The parts of a certificate Kyso reads (RFC 5280 §4.1), straight from the DER with asn1js:
- * pkijs would do the same but is the slowest module to load on the signing path.
+ * Reads a certificate (RFC 5280 §4.1): Certificate ::= SEQUENCE { tbsCertificate,
+ * signatureAlgorithm, signatureValue BIT STRING }, with every field of tbsCertificate of its type:
+ * what pkijs would take for a certificate, and not a CRL or a PKCS#7 bundle (SEQUENCEs too).
+ * Throws DerError otherwise. Does not check the signature, nor that the key is one Kyso can use.
  */
-function readTbs(der: Uint8Array): {
-  serial: Uint8Array;
-  issuer: asn1js.AsnType | undefined;
-  subject: asn1js.AsnType | undefined;
-  notBefore: Date;
-  notAfter: Date;
-  spki: Uint8Array;
-  extensions: Extension[];
-} {
-  const parsed = asn1js.fromBER(der);
-  if (parsed.offset === -1) throw new Error(parsed.result.error);
-  const tbs = items(items(parsed.result)[0]);
-  let i = isContextTag(tbs[0], 0) ? 1 : 0; // [0] version
-  const serial = tbs[i++];
-  i++; // signature algorithm
-  const issuer = tbs[i++];
-  const validity = items(tbs[i++]);
-  const subject = tbs[i++];
-  const spkiNode = tbs[i++];
-  const extensions = readExtensions(tbs.slice(i).find((n) => isContextTag(n, 3)));
-  if (!(serial instanceof asn1js.Integer) || !spkiNode) throw new Error('certificate structure');
+export function readCertificateFields(certificate: DerNode): CertificateFields {
+  const [tbsNode, algorithm, signature] = children(field(certificate, Tag.sequence, 'Certificate'));
+  algorithmIdentifier(algorithm, 'signatureAlgorithm');
+  field(signature, Tag.bitString, 'signatureValue');
+  const tbs = children(field(tbsNode, Tag.sequence, 'tbsCertificate'));
+  let i = 0;
+  if (isContext(tbs[0], 0)) {
+    // version [0] EXPLICIT Version DEFAULT v1, Version ::= INTEGER
+    field(tbs[0].constructed ? children(tbs[0])[0] : undefined, Tag.integer, 'version');
+    i++;
+  }
+  const serial = integerBytesOf(field(tbs[i++], Tag.integer, 'serialNumber'));
+  algorithmIdentifier(tbs[i++], 'signature');
+  const issuer = readName(field(tbs[i++], Tag.sequence, 'issuer'), 'issuer');
+  const [notBefore, notAfter] = children(field(tbs[i++], Tag.sequence, 'validity'));
+  const subject = readName(field(tbs[i++], Tag.sequence, 'subject'), 'subject');
+  const spki = field(tbs[i++], Tag.sequence, 'subjectPublicKeyInfo');
+  // SubjectPublicKeyInfo ::= SEQUENCE { algorithm AlgorithmIdentifier, subjectPublicKey BIT STRING }
+  const [keyAlgorithm, key] = children(spki);
+  algorithmIdentifier(keyAlgorithm, 'subjectPublicKeyInfo');
+  field(key, Tag.bitString, 'subjectPublicKey');
+  // then [1] issuerUniqueID, [2] subjectUniqueID, [3] extensions, each optional
+  const extensions = readExtensions(tbs.slice(i).find((n) => isContext(n, 3)));
   return {
-    serial: serial.valueBlock.valueHexView,
+    serial,
     issuer,
     subject,
-    notBefore: readTime(validity[0]),
-    notAfter: readTime(validity[1]),
-    spki: new Uint8Array(spkiNode.toBER(false)),
+    notBefore: readTime(notBefore),
+    notAfter: readTime(notAfter),
+    spki,
     extensions,
   };
 }
 
+/**
+ * The parts of a certificate Kyso reads, straight from the DER with the small reader of
+ * asn1/der-reader: pkijs and asn1js would do the same but cost start-up time on the signing path.
+ * Bytes after the certificate are ignored, as asn1js ignored them.
+ */
+function readTbs(der: Uint8Array): CertificateFields {
+  const certificate = readDer(der);
+  assertWellFormed(certificate);
+  return readCertificateFields(certificate);
+}
+
 export function parseCertificate(der: Uint8Array): CertificateInfo {
-  let tbs: ReturnType<typeof readTbs>;
+  let tbs: CertificateFields;
   try {
     tbs = readTbs(der);
   } catch (cause) {
     throw new KysoError('CERT_INVALID', 'The certificate cannot be parsed.', { cause });
   }
-  const spki = tbs.spki;
+  // its own bytes, as the re-encoding by asn1js gave: not a view into the caller's buffer
+  const spki = new Uint8Array(encodedOf(tbs.spki));
   let key: CertificateInfo['key'];
   try {
     const pub = createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
@@ -244,8 +341,7 @@ export function parseCertificate(der: Uint8Array): CertificateInfo {
   } catch (cause) {
     throw new KysoError('KEY_UNSUPPORTED', 'The certificate holds a key type Kyso cannot use.', { cause });
   }
-  const subject = readName(tbs.subject);
-  const issuer = readName(tbs.issuer);
+  const { subject, issuer } = tbs;
   const find = (type: string): string | undefined =>
     [...subject].reverse().find((a) => a.type === type)?.value;
   return {
