@@ -22,6 +22,18 @@ export interface ByteSourceOptions {
   blockSize?: number;
   /** How many blocks the cache keeps. */
   maxBlocks?: number;
+  /**
+   * Only the first `length` bytes: the file as it was at the end of an earlier revision, read in
+   * place (the verifier opens every signed revision this way, whatever the file's size).
+   */
+  length?: number;
+}
+
+function prefixSize(size: number, options: ByteSourceOptions): number {
+  const length = options.length;
+  if (length === undefined) return size;
+  if (!Number.isSafeInteger(length) || length < 0) throw new RangeError(`prefix length ${length}`);
+  return Math.min(size, length);
 }
 
 const DEFAULT_BLOCK = 64 * 1024;
@@ -101,7 +113,7 @@ class CachedByteSource implements ByteSource {
 /** A source over bytes already in memory (tests, small documents). */
 export function bufferByteSource(bytes: Buffer, options: ByteSourceOptions = {}): ByteSource {
   return new CachedByteSource(
-    bytes.length,
+    prefixSize(bytes.length, options),
     (offset, length) => Promise.resolve(bytes.subarray(offset, offset + length)),
     () => Promise.resolve(),
     options,
@@ -142,7 +154,7 @@ export async function fileByteSource(path: string, options: ByteSourceOptions = 
     }
     return done === length ? buf : buf.subarray(0, done);
   };
-  return new CachedByteSource(size, raw, () => handle.close(), options);
+  return new CachedByteSource(prefixSize(size, options), raw, () => handle.close(), options);
 }
 
 function openError(path: string, err: unknown): KysoError {

@@ -23,6 +23,8 @@ export interface PdfReaderOptions {
   repair?: boolean;
   /** Largest decoded object stream accepted (default 64 MiB). */
   maxObjectStreamBytes?: number;
+  /** Read only the first `length` bytes of the source, as if the file ended there (an earlier revision). */
+  length?: number;
 }
 
 export interface StreamReadOptions {
@@ -101,7 +103,7 @@ export class PdfReader {
    * (unless `repair`), INPUT_NOT_FOUND / INPUT_UNREADABLE for paths.
    */
   static async open(source: string | Buffer, options: PdfReaderOptions = {}): Promise<PdfReader> {
-    const src = await openByteSource(source);
+    const src = await openByteSource(source, options.length !== undefined ? { length: options.length } : {});
     try {
       const init = await readStructure(src, options);
       const reader = new PdfReader(src, options, init);

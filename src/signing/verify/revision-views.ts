@@ -1,22 +1,16 @@
 // The document as it was at the end of each revision: a reader over the file's first N bytes, so
 // that each revision is read through its own cross-reference (what a viewer showed when it was
-// signed), independently of what later updates claim.
-//
-// The PDF layer opens paths or Buffers; a prefix view therefore reads the file into memory once and
-// opens Buffer views of it (no copies). Files above MAX_IN_MEMORY are not analysed this way.
-// (A PdfReader over the first N bytes of a file would lift that limit: see the report to the lead.)
-import { readFile } from 'node:fs/promises';
+// signed), independently of what later updates claim. Each view reads the file in place through the
+// PDF layer's prefix option: memory does not grow with the file, so a scanned dossier of any size
+// gets the same analysis as a one-page decision.
 import { isKysoError, type KysoError } from '../../shared/errors.js';
 import { PdfReader } from '../pdf/index.js';
-
-export const MAX_IN_MEMORY = 512 * 1024 * 1024;
 
 export type ViewResult =
   | { readonly ok: true; readonly reader: PdfReader }
   | { readonly ok: false; readonly error: KysoError | Error };
 
 export class RevisionViews {
-  private bytes: Promise<Buffer> | null = null;
   private readonly views = new Map<number, Promise<ViewResult>>();
 
   /**
@@ -34,10 +28,6 @@ export class RevisionViews {
 
   get count(): number {
     return this.boundaries.length;
-  }
-
-  get analysable(): boolean {
-    return this.size <= MAX_IN_MEMORY;
   }
 
   /** 1-based revision ending at `end` (its %%EOF with or without EOL), or 0 when none does. */
@@ -61,11 +51,9 @@ export class RevisionViews {
 
   private async open(n: number): Promise<ViewResult> {
     const end = this.boundaries[n - 1];
-    if (end === undefined || !this.analysable) return { ok: false, error: new Error('no view') };
-    this.bytes ??= readFile(this.input);
+    if (end === undefined) return { ok: false, error: new Error('no view') };
     try {
-      const all = await this.bytes;
-      return { ok: true, reader: await PdfReader.open(all.subarray(0, end)) };
+      return { ok: true, reader: await PdfReader.open(this.input, { length: end }) };
     } catch (err) {
       return { ok: false, error: isKysoError(err) || err instanceof Error ? err : new Error(String(err)) };
     }
@@ -78,6 +66,5 @@ export class RevisionViews {
       if (r.ok) await r.reader.close().catch(() => undefined);
     }
     this.views.clear();
-    this.bytes = null;
   }
 }

@@ -143,7 +143,6 @@ export interface VerificationTexts {
   noTrustAnchors(): string;
   skippedTrustFiles(files: readonly string[]): string;
   revisionUnreadable(revision: number): string;
-  fileTooLargeForAnalysis(): string;
   trailingData(bytes: number): string;
   encryptedRefused(): string;
 }
@@ -305,7 +304,6 @@ const vi: VerificationTexts = {
     'Chưa cấu hình chứng thư gốc tin cậy nào: không chữ ký nào có thể được xác nhận là hợp lệ.',
   skippedTrustFiles: (f) => `Bỏ qua các tệp không phải chứng thư trong kho tin cậy: ${f.join(', ')}.`,
   revisionUnreadable: (r) => `Không đọc được phiên bản ${r} của văn bản.`,
-  fileTooLargeForAnalysis: () => 'Tệp quá lớn để phân tích các thay đổi giữa các phiên bản.',
   trailingData: (n) =>
     `Sau phiên bản đầy đủ cuối cùng còn ${n} byte không thuộc phiên bản nào (tệp tải về chưa trọn vẹn, hoặc dữ liệu bị nối thêm).`,
   encryptedRefused: () =>
@@ -460,7 +458,6 @@ const en: VerificationTexts = {
   noTrustAnchors: () => 'No trusted root is configured: no signature can be confirmed valid.',
   skippedTrustFiles: (f) => `Skipped files that are not certificates in the trust folders: ${f.join(', ')}.`,
   revisionUnreadable: (r) => `Revision ${r} of the document cannot be read.`,
-  fileTooLargeForAnalysis: () => 'The file is too large to analyse the changes between its revisions.',
   trailingData: (n) =>
     `${n} bytes after the last complete revision belong to no revision (an incomplete download, or appended data).`,
   encryptedRefused: () =>

@@ -163,23 +163,21 @@ export async function verifyPdf(request: VerifyPdfRequest): Promise<Verification
         found.push({ sig, foundIn: views.count });
       }
     }
-    if (views.analysable) {
-      for (let n = 1; n < views.count; n++) {
-        throwIfAborted(request.signal);
-        const v = await views.view(n);
-        if (!v.ok) continue;
-        let sigs: SignatureDictionary[] = [];
-        try {
-          sigs = await findSignatureDictionaries(v.reader);
-        } catch {
-          continue;
-        }
-        for (const sig of sigs) {
-          const key = signatureKey(sig);
-          if (seen.has(key)) continue;
-          seen.add(key);
-          found.push({ sig, foundIn: n });
-        }
+    for (let n = 1; n < views.count; n++) {
+      throwIfAborted(request.signal);
+      const v = await views.view(n);
+      if (!v.ok) continue;
+      let sigs: SignatureDictionary[] = [];
+      try {
+        sigs = await findSignatureDictionaries(v.reader);
+      } catch {
+        continue;
+      }
+      for (const sig of sigs) {
+        const key = signatureKey(sig);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        found.push({ sig, foundIn: n });
       }
     }
 
@@ -413,11 +411,6 @@ async function analyseUpdates(
   const unanalysed = new Set<number>();
   const warnings: string[] = [];
   if (views.count < 2) return { facts, unanalysed, warnings };
-  if (!views.analysable) {
-    for (let n = 2; n <= views.count; n++) unanalysed.add(n);
-    warnings.push(texts.fileTooLargeForAnalysis());
-    return { facts, unanalysed, warnings };
-  }
   const roles = new Map<number, RevisionRoles>();
   const rolesOf = async (n: number): Promise<RevisionRoles | null> => {
     const known = roles.get(n);
@@ -558,10 +551,9 @@ async function assignLevels(
     .map((s, i) => ({ s, v: validated[i]! }))
     .filter((x) => x.s.type === 'document-timestamp' && x.v.documentTimestampTime !== undefined);
   const archives = docTimestamps.filter((d) => d.s.status === 'valid' && d.v.timestamp?.status === 'valid');
-  // The revisions that wrote the DSS; null when the revisions could not be compared.
-  let dssRevisions: number[] | null = [];
-  if (dssPresent && !views.analysable) dssRevisions = null;
-  else if (dssPresent) {
+  // The revisions that wrote the DSS.
+  let dssRevisions: readonly number[] = [];
+  if (dssPresent) {
     const set = new Set(updates.facts.filter((f) => f.kind === 'dss-updated').map((f) => f.revision));
     const first = await views.view(1);
     if (first.ok) {
@@ -578,15 +570,12 @@ async function assignLevels(
     if (s.type !== 'signature') return s;
     const r = s.coverage.revision;
     const dssRevision =
-      dssRevisions === null || r === 0
-        ? null
-        : (dssRevisions.find((n) => n > r) ?? (dssRevisions.includes(r) ? r : null));
+      r === 0 ? null : (dssRevisions.find((n) => n > r) ?? (dssRevisions.includes(r) ? r : null));
     let reached: 'B-B' | 'B-T' | 'B-LT' | 'B-LTA' = 'B-B';
     const laterTimestamp = docTimestamps.some((d) => d.s.coverage.revision > r);
     if (v.hasSignatureTimestamp || laterTimestamp) reached = 'B-T';
     const embeddedRevocation = v.revocation?.overall === 'good' && v.revocation.allEmbedded;
-    // Not analysable: the DSS of the final document is all there is to go by.
-    const hasDss = dssRevision !== null || (dssRevisions === null && dssPresent);
+    const hasDss = dssRevision !== null;
     if (reached === 'B-T' && hasDss && embeddedRevocation) reached = 'B-LT';
     const covering = dssRevision === null ? [] : archives.filter((d) => d.s.coverage.revision >= dssRevision);
     if (reached === 'B-LT' && covering.length > 0) reached = 'B-LTA';

@@ -186,6 +186,32 @@ describe('PdfReader on the corpus', () => {
     });
   });
 
+  it('reads a file as it was at the end of an earlier revision (length), in place', async () => {
+    const updated = file('updated.pdf');
+    const whole = await PdfReader.open(updated);
+    const firstEnd = whole.revisions[0]!.endOffset;
+    await whole.close();
+    const earlier = await PdfReader.open(updated, { length: firstEnd });
+    try {
+      expect(earlier.size).toBe(firstEnd);
+      expect(earlier.revisions).toHaveLength(1);
+      const info = await earlier.resolve(earlier.trailer.get('Info') ?? null);
+      // the first revision's own Info, not the update's "Updated once"
+      const title = info instanceof PdfDict ? info.get('Title') : undefined;
+      expect(title === undefined ? undefined : decodeTextString(title as never)).not.toBe('Updated once');
+      expect(await earlier.pageCount()).toBeGreaterThan(0);
+    } finally {
+      await earlier.close();
+    }
+    // The same from a Buffer, and a length past the end is the whole file.
+    const fromBuffer = await PdfReader.open(fs.readFileSync(updated), { length: firstEnd });
+    expect(fromBuffer.revisions).toHaveLength(1);
+    await fromBuffer.close();
+    const past = await PdfReader.open(updated, { length: Number.MAX_SAFE_INTEGER });
+    expect(past.revisions).toHaveLength(2);
+    await past.close();
+  });
+
   it('opens from a Buffer as well as from a path', async () => {
     const r = await PdfReader.open(fs.readFileSync(file('objstm.pdf')));
     expect(await r.pageCount()).toBe(2);
