@@ -177,17 +177,6 @@ async function openInput(input: string, repair: boolean): Promise<PdfReader> {
   return reader;
 }
 
-/** Parsed once per certificate object: a batch signs hundreds of documents with one certificate. */
-const parsedCertificates = new WeakMap<Uint8Array, CertificateInfo>();
-
-function certificateInfoOf(der: Uint8Array): CertificateInfo {
-  const cached = parsedCertificates.get(der);
-  if (cached !== undefined) return cached;
-  const info = parseCertificate(der);
-  parsedCertificates.set(der, info);
-  return info;
-}
-
 export async function signPdf(request: SignPdfRequest): Promise<SignPdfResult> {
   const { input, output, signer, signal } = request;
   const options = request.options ?? {};
@@ -214,7 +203,7 @@ export async function signPdf(request: SignPdfRequest): Promise<SignPdfResult> {
   progress({ stage: 'reading' });
   await assertReadable(input);
   await checkOutputPath(input, output, options.overwrite ?? false);
-  const certificate = certificateInfoOf(signer.certificate);
+  const certificate = parseCertificate(signer.certificate);
   const signingTime = options.signingTime ?? new Date();
   assertCertificateCanSign(certificate, signingTime);
   progress({ stage: 'revocation' });

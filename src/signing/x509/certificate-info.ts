@@ -316,7 +316,22 @@ function readTbs(der: Uint8Array): CertificateFields {
   return readCertificateFields(certificate);
 }
 
+/**
+ * Parsed once per certificate object: the token listing, the signing orchestration and a batch of
+ * hundreds of documents all ask about the same bytes. Keyed by the array itself, which the result
+ * holds as `der`.
+ */
+const parsed = new WeakMap<Uint8Array, CertificateInfo>();
+
 export function parseCertificate(der: Uint8Array): CertificateInfo {
+  const known = parsed.get(der);
+  if (known !== undefined) return known;
+  const info = readCertificateInfo(der);
+  parsed.set(der, info);
+  return info;
+}
+
+function readCertificateInfo(der: Uint8Array): CertificateInfo {
   let tbs: CertificateFields;
   try {
     tbs = readTbs(der);

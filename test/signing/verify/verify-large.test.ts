@@ -85,7 +85,9 @@ describe('a 300 MiB scanned dossier signed twice', () => {
   it('verifies both signatures with memory far below the file size', async () => {
     const { report, maxRssMiB } = await verifyWithPeak(path.join(dir, 'signed2.pdf'));
     expect(fs.statSync(path.join(dir, 'signed2.pdf')).size).toBeGreaterThan(IMAGE_BYTES);
-    console.log(`verify of a ${IMAGE_BYTES / 2 ** 20} MiB file signed twice: peak ${maxRssMiB.toFixed(0)} MiB`);
+    console.log(
+      `verify of a ${IMAGE_BYTES / 2 ** 20} MiB file signed twice: peak ${maxRssMiB.toFixed(0)} MiB`,
+    );
     expect(report.revisions).toBe(3);
     expect(report.signatures.map((s) => [s.status, s.coverage.revision])).toEqual([
       ['valid', 2],
