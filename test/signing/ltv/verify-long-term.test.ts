@@ -166,6 +166,83 @@ describe('document timestamps as proof of existence', () => {
 });
 
 describe('archive timestamp renewal', () => {
+  it('renewed in time with a second TSA whose certificate outlives the first: still B-LTA after the first expires', async () => {
+    servers('ok');
+    const tsa2 = await startTsaServer({ configPath: pki.file('tsa2.conf') });
+    try {
+      const lta = path.join(work, 'renew2-lta.pdf');
+      await signPdf({
+        input: path.join(corpus, 'simple-table.pdf'),
+        output: lta,
+        signer: await signerOf('chairman-rsa2048'),
+        options: { level: 'B-LTA', tsa: { url: tsa.url }, revocation: revocation() },
+      });
+      const expiry = (name: string): Date =>
+        new Date(new X509Certificate(readFileSync(pki.file(name))).validTo);
+      const tsa1Expiry = expiry('tsa.cert.der');
+      const tsa2Expiry = expiry('tsa2.cert.der');
+      expect(tsa2Expiry.getTime()).toBeGreaterThan(tsa1Expiry.getTime());
+      const DAY = 24 * 60 * 60 * 1000;
+
+      // Not due yet (the first TSA's certificate has years left): nothing is written.
+      const early = await extendPdf({
+        input: lta,
+        output: path.join(work, 'renew2-early.pdf'),
+        level: 'B-LTA',
+        tsa: { url: tsa2.url },
+        revocation: revocation().client,
+        onlyIfDue: true,
+        home: null,
+      });
+      expect(early.written).toBe(false);
+
+      // A month before the first TSA's certificate expires, within the 180-day margin: renewed.
+      const renewed = path.join(work, 'renew2-renewed.pdf');
+      const result = await extendPdf({
+        input: lta,
+        output: renewed,
+        level: 'B-LTA',
+        tsa: { url: tsa2.url },
+        revocation: revocation().client,
+        onlyIfDue: true,
+        home: null,
+        now: () => new Date(tsa1Expiry.getTime() - 30 * DAY),
+      });
+      expect(result.written).toBe(true);
+      // The next renewal is due 180 days before the second TSA's certificate expires.
+      expect(result.renewBy).not.toBeNull();
+      expect(Math.abs(new Date(result.renewBy!).getTime() - (tsa2Expiry.getTime() - 180 * DAY))).toBeLessThan(
+        DAY,
+      );
+
+      // A day after the first TSA's certificate expired: the second archive timestamp proves the first.
+      const afterFirst = await verifyOffline(renewed, new Date(tsa1Expiry.getTime() + DAY));
+      const archives = afterFirst.signatures.filter((x) => x.type === 'document-timestamp');
+      expect(archives).toHaveLength(2);
+      expect(archives.map((a) => a.timestamp?.tsa ?? '')).toEqual([
+        expect.stringContaining('Kyso Test TSA'),
+        expect.stringContaining('Kyso Test TSA 2'),
+      ]);
+      expect(
+        archives.map((a) => a.status),
+        why(afterFirst),
+      ).toEqual(['valid', 'valid']);
+      const signature = afterFirst.signatures.find((x) => x.type === 'signature');
+      expect(signature?.status, why(afterFirst)).toBe('valid');
+      expect(signature?.level).toBe('B-LTA');
+      expect(signature?.evidence?.archiveTimestamps).toHaveLength(2);
+
+      // Without the renewal the same day proves nothing (see the next test); after the second
+      // TSA's certificate expires too, the chain ends unless renewed again.
+      const afterSecond = await verifyOffline(renewed, new Date(tsa2Expiry.getTime() + DAY));
+      const last = afterSecond.signatures.filter((x) => x.type === 'document-timestamp').at(-1);
+      expect(last?.subIndication).toBe('OUT_OF_BOUNDS_NO_POE');
+      expect(afterSecond.signatures.find((x) => x.type === 'signature')?.level).not.toBe('B-LTA');
+    } finally {
+      await tsa2.close();
+    }
+  });
+
   it('after the TSA certificate expires, an archive timestamp without a later one proves nothing', async () => {
     servers('ok');
     const lta = path.join(work, 'renew-lta.pdf');
