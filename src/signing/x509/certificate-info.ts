@@ -79,7 +79,8 @@ export interface CertificateInfo {
   readonly sha256: string;
 }
 
-const NAME_TYPES: Readonly<Record<string, string>> = {
+/** Short names of the attribute types Vietnamese CAs use (RFC 4514 and common practice). */
+export const NAME_TYPES: Readonly<Record<string, string>> = {
   '2.5.4.3': 'CN',
   '2.5.4.4': 'SN',
   '2.5.4.5': 'serialNumber',

@@ -12,26 +12,11 @@ import {
   parseCertificate,
   type CertificateInfo,
   type KeyUsageName,
+  NAME_TYPES,
   type NameAttribute,
 } from '../../../src/signing/x509/certificate-info.js';
 import { pkiFile } from '../../support/fixtures.js';
 import { certificateCorpus } from './certificate-corpus.js';
-
-const NAME_TYPES: Record<string, string> = {
-  '2.5.4.3': 'CN',
-  '2.5.4.4': 'SN',
-  '2.5.4.5': 'serialNumber',
-  '2.5.4.6': 'C',
-  '2.5.4.7': 'L',
-  '2.5.4.8': 'ST',
-  '2.5.4.9': 'street',
-  '2.5.4.10': 'O',
-  '2.5.4.11': 'OU',
-  '2.5.4.12': 'title',
-  '2.5.4.42': 'GN',
-  '0.9.2342.19200300.100.1.1': 'UID',
-  '1.2.840.113549.1.9.1': 'emailAddress',
-};
 
 const KEY_USAGE: KeyUsageName[] = [
   'digitalSignature',
