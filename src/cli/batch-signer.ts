@@ -2,15 +2,19 @@
 // token was pulled out and put back), or a .p12 file or the demo identity. Nothing is opened and
 // no PIN asked until the batch knows it has something to sign.
 import { tokenSignerSource, type SignerSource } from '../signing/batch-api.js';
-import { readCertificateFiles } from '../signing/certificates-api.js';
-import { loadSettings } from '../signing/settings.js';
 import { KysoError } from '../shared/errors.js';
 import type { Secret } from '../shared/secret.js';
 import type { Lang } from '../shared/messages.js';
-import { usageError } from './cli-io.js';
 import { openTokenManager, pinSource, tokenSelector } from './command-args.js';
 import { readPin } from './pin-reader.js';
-import { openSignerFromOptions, type OpenedSigner, type SignerOptionValues } from './signer-options.js';
+import {
+  assertOneIdentity,
+  configuredIntermediates,
+  openSignerFromOptions,
+  pinPrompt,
+  type OpenedSigner,
+  type SignerOptionValues,
+} from './signer-options.js';
 
 export interface BatchSigner {
   readonly source: SignerSource;
@@ -18,14 +22,7 @@ export interface BatchSigner {
 }
 
 export async function batchSignerFrom(values: SignerOptionValues, lang: Lang): Promise<BatchSigner> {
-  const tokenChosen =
-    values.module !== undefined ||
-    values.token !== undefined ||
-    values.slot !== undefined ||
-    values.key !== undefined;
-  if ([values.demo === true, values.p12 !== undefined, tokenChosen].filter(Boolean).length > 1) {
-    throw usageError('choose one identity: a token, --p12 FILE or --demo');
-  }
+  assertOneIdentity(values);
   const pins = pinSource(values);
   if (values.demo === true || values.p12 !== undefined) {
     let opened: Promise<OpenedSigner> | undefined;
@@ -55,8 +52,7 @@ async function tokenSigner(
   pins: ReturnType<typeof pinSource>,
 ): Promise<BatchSigner> {
   const selector = tokenSelector(values);
-  const settings = await loadSettings();
-  const intermediates = await readCertificateFiles(settings.intermediates);
+  const intermediates = await configuredIntermediates();
   const manager = await openTokenManager(values.module);
   // Standard input can be read once: keep that PIN (in memory only) for a login after re-insertion.
   let fromStdin: Secret | undefined;
@@ -67,10 +63,7 @@ async function tokenSigner(
     intermediates,
     getPin: async (token) => {
       if (pins.stdin && fromStdin !== undefined) return fromStdin;
-      const pin = await readPin(
-        pins,
-        lang === 'vi' ? `Nhập mã PIN của token "${token.label}": ` : `PIN for token "${token.label}": `,
-      );
+      const pin = await readPin(pins, pinPrompt(token, lang));
       if (pins.stdin) fromStdin = pin;
       return pin;
     },

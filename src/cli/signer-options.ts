@@ -39,7 +39,8 @@ export interface OpenedSigner {
   close(): void;
 }
 
-export async function openSignerFromOptions(values: SignerOptionValues, lang: Lang): Promise<OpenedSigner> {
+/** A token (--module/--token/--slot/--key), --p12 FILE or --demo: one of them at most. */
+export function assertOneIdentity(values: SignerOptionValues): void {
   const tokenChosen =
     values.module !== undefined ||
     values.token !== undefined ||
@@ -48,6 +49,20 @@ export async function openSignerFromOptions(values: SignerOptionValues, lang: La
   if ([values.demo === true, values.p12 !== undefined, tokenChosen].filter(Boolean).length > 1) {
     throw usageError('choose one identity: a token, --p12 FILE or --demo');
   }
+}
+
+/** The question asked before a token's PIN, in the user's language. */
+export function pinPrompt(token: { readonly label: string }, lang: Lang): string {
+  return lang === 'vi' ? `Nhập mã PIN của token "${token.label}": ` : `PIN for token "${token.label}": `;
+}
+
+/** The intermediate CA certificates configured in the settings file, to complete signers' chains. */
+export async function configuredIntermediates(): Promise<Uint8Array[]> {
+  return await readCertificateFiles((await loadSettings()).intermediates);
+}
+
+export async function openSignerFromOptions(values: SignerOptionValues, lang: Lang): Promise<OpenedSigner> {
+  assertOneIdentity(values);
   if (values.demo) {
     const { openDemoIdentity } = await import('../signing/identities-api.js');
     return { signer: await openDemoIdentity(), close: () => undefined };
@@ -61,16 +76,11 @@ export async function openSignerFromOptions(values: SignerOptionValues, lang: La
     const { openP12 } = await import('../signing/identities-api.js');
     return { signer: await openP12(values.p12, password), close: () => undefined };
   }
-  const settings = await loadSettings();
-  const intermediates = await readCertificateFiles(settings.intermediates);
+  const intermediates = await configuredIntermediates();
   const manager = await openTokenManager(values.module);
   try {
     const signer = await manager.openSigner(tokenSelector(values), {
-      getPin: (token) =>
-        readPin(
-          source,
-          lang === 'vi' ? `Nhập mã PIN của token "${token.label}": ` : `PIN for token "${token.label}": `,
-        ),
+      getPin: (token) => readPin(source, pinPrompt(token, lang)),
       allowFinalTry: values['allow-final-try'] ?? false,
       intermediates,
     });
