@@ -2,7 +2,7 @@
 // or by another tool — B-LT (DSS, after a document timestamp when a signature has none) or B-LTA (an
 // archive timestamp over it) — and renews B-LTA before the last archive timestamp's certificate
 // expires. Written like a signature: into a temporary file beside the output, renamed when complete.
-import { stat } from 'node:fs/promises';
+import { assertReadableInput } from '../sign/input-file.js';
 import { KysoError } from '../../shared/errors.js';
 import type { DigestAlgorithm } from '../cms/index.js';
 import { PdfReader } from '../pdf/index.js';
@@ -48,22 +48,6 @@ export interface ExtendPdfResult extends LongTermResult {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-async function assertReadable(input: string): Promise<void> {
-  try {
-    const st = await stat(input);
-    if (!st.isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') {
-      throw new KysoError('INPUT_NOT_FOUND', `${input} does not exist.`, { details: { path: input } });
-    }
-    throw new KysoError('INPUT_UNREADABLE', `${input} cannot be read.`, {
-      details: { path: input },
-      cause: err,
-    });
-  }
-}
-
 /** When B-LTA is not due: the renewal date, and the archive timestamp covers every signature. */
 async function renewalNotDue(input: string, renewBeforeDays: number, now: Date): Promise<string | null> {
   const reader = await PdfReader.open(input);
@@ -83,7 +67,7 @@ async function renewalNotDue(input: string, renewBeforeDays: number, now: Date):
 
 export async function extendPdf(request: ExtendPdfRequest): Promise<ExtendPdfResult> {
   const { input, output } = request;
-  await assertReadable(input);
+  await assertReadableInput(input);
   await checkOutputPath(input, output, request.overwrite ?? false);
   const now = request.now?.() ?? new Date();
   const renewBeforeDays = request.renewBeforeDays ?? 180;

@@ -2,7 +2,6 @@
 // field and placeholders (pdf), sizes /Contents from a dry-run CMS, hashes the byte ranges from the
 // file in chunks, builds and signs the CMS (cms + the signer seam), and renames a complete file into
 // place. The pdf and cms layers never meet except here.
-import { stat } from 'node:fs/promises';
 import { KysoError, isKysoError } from '../../shared/errors.js';
 import type { ProxySettings } from '../net/http-proxy.js';
 import { buildSignedData, estimateSignedDataSize, type TimestampFunction } from '../cms/signed-data.js';
@@ -19,6 +18,7 @@ import { parseCertificate, type CertificateInfo } from '../x509/certificate-info
 import { digestRanges } from './byte-range-digest.js';
 import { assertCertificateCanSign } from './certificate-checks.js';
 import { readDocMdpPermission, type DocMdpPermission } from './docmdp.js';
+import { assertReadableInput } from './input-file.js';
 import { checkOutputPath, PendingOutput } from './output-file.js';
 import { prepareSignature, type WidgetAppearance } from './signature-field.js';
 // Timestamps, revocation and long-term levels (src/signing/cms/timestamp-client, src/signing/ltv)
@@ -136,22 +136,6 @@ const NOT_CHECKED: SignerRevocationSummary = { status: 'not-checked', source: nu
 /** Extra room over the dry run: DER lengths of a real signature and token can differ by a few bytes. */
 const CONTENTS_SLACK = 64;
 
-async function assertReadable(input: string): Promise<void> {
-  try {
-    const st = await stat(input);
-    if (!st.isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') {
-      throw new KysoError('INPUT_NOT_FOUND', `${input} does not exist.`, { details: { path: input } });
-    }
-    throw new KysoError('INPUT_UNREADABLE', `${input} cannot be read.`, {
-      details: { path: input },
-      cause: err,
-    });
-  }
-}
-
 function checkAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new KysoError('CANCELLED', 'Signing was cancelled.');
 }
@@ -201,7 +185,7 @@ export async function signPdf(request: SignPdfRequest): Promise<SignPdfResult> {
   }
 
   progress({ stage: 'reading' });
-  await assertReadable(input);
+  await assertReadableInput(input);
   await checkOutputPath(input, output, options.overwrite ?? false);
   const certificate = parseCertificate(signer.certificate);
   const signingTime = options.signingTime ?? new Date();
