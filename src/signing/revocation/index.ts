@@ -56,3 +56,4 @@ export {
   type UnavailablePolicy,
 } from './signer-check.js';
 export { revocationOptionsFromSettings } from './revocation-settings.js';
+export { readOcspCertStatus, type OcspCertStatus } from './ocsp-cert-status.js';

@@ -13,6 +13,7 @@ import {
   subjectNameDer,
   type RevocationCertificate,
 } from './revocation-certificate.js';
+import { readOcspCertStatus } from './ocsp-cert-status.js';
 import { isSignedBy } from './signature-check.js';
 
 const OCSP_BASIC = '1.3.6.1.5.5.7.48.1.1';
@@ -129,17 +130,6 @@ function responderIs(responderID: unknown, c: RevocationCertificate): boolean {
   return false;
 }
 
-/** GeneralizedTime, also as the [0] IMPLICIT primitive pkijs leaves inside RevokedInfo. */
-function generalizedTime(e: asn1js.AsnType | undefined): Date | undefined {
-  if (e instanceof asn1js.GeneralizedTime) return e.toDate();
-  if (e instanceof asn1js.Primitive) {
-    const text = Buffer.from(e.valueBlock.valueHexView).toString('latin1');
-    const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})/.exec(text);
-    if (m) return new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!));
-  }
-  return undefined;
-}
-
 function nonceOf(extensions: readonly pkijs.Extension[] | undefined): Uint8Array | undefined {
   const ext = extensions?.find((e) => e.extnID === OCSP_NONCE);
   if (ext === undefined) return undefined;
@@ -250,29 +240,5 @@ export async function checkOcspResponse(
     nextUpdate,
     delegatedResponder: delegated,
   };
-  const certStatus: unknown = single.certStatus;
-  if (
-    certStatus instanceof asn1js.Primitive &&
-    certStatus.idBlock.tagClass === 3 &&
-    certStatus.idBlock.tagNumber === 0
-  ) {
-    return { ok: true, answer: { ...base, status: 'good' } };
-  }
-  if (
-    certStatus instanceof asn1js.Constructed &&
-    certStatus.idBlock.tagClass === 3 &&
-    certStatus.idBlock.tagNumber === 1
-  ) {
-    // RevokedInfo ::= SEQUENCE { revocationTime GeneralizedTime, revocationReason [0] EXPLICIT CRLReason OPTIONAL }
-    const [time, reasonTagged] = certStatus.valueBlock.value;
-    const revokedAt = generalizedTime(time) ?? thisUpdate;
-    const reasonValue =
-      reasonTagged instanceof asn1js.Constructed ? reasonTagged.valueBlock.value[0] : undefined;
-    const reason = reasonValue instanceof asn1js.Enumerated ? reasonValue.valueBlock.valueDec : undefined;
-    return {
-      ok: true,
-      answer: { ...base, status: 'revoked', revokedAt, ...(reason !== undefined ? { reason } : {}) },
-    };
-  }
-  return { ok: true, answer: { ...base, status: 'unknown' } };
+  return { ok: true, answer: { ...base, ...readOcspCertStatus(single.certStatus, thisUpdate) } };
 }

@@ -14,6 +14,7 @@ import {
 import { BER_OPTIONS, decodePadded } from './cms-signature.js';
 import { verifySignatureValue } from './public-key-signature.js';
 import { hashFromOid, signatureMethod } from './signature-algorithms.js';
+import { readOcspCertStatus } from '../revocation/index.js';
 
 const OCSP_BASIC = '1.3.6.1.5.5.7.48.1.1';
 const KP_OCSP_SIGNING = '1.3.6.1.5.5.7.3.9';
@@ -138,17 +139,6 @@ function certIdMatches(id: pkijs.CertID, cert: PoolCertificate, issuer: PoolCert
   );
 }
 
-function generalizedTime(e: asn1js.AsnType | undefined): Date | undefined {
-  if (e instanceof asn1js.GeneralizedTime) return e.toDate();
-  // [0] IMPLICIT inside revokedInfo arrives as a tagged primitive: read its text
-  if (e instanceof asn1js.Primitive) {
-    const text = Buffer.from(e.valueBlock.valueHexView).toString('latin1');
-    const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})/.exec(text);
-    if (m) return new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!));
-  }
-  return undefined;
-}
-
 /** The OCSP statement about `cert` (issued by `issuer`), if the response speaks of it. */
 export function ocspStatement(
   ocsp: ParsedOcsp,
@@ -157,27 +147,11 @@ export function ocspStatement(
 ): RevocationStatement | undefined {
   for (const single of ocsp.basic.tbsResponseData.responses) {
     if (!certIdMatches(single.certID, cert, issuer)) continue;
-    const status: unknown = single.certStatus;
     const issuedAt = single.thisUpdate;
-    if (
-      status instanceof asn1js.Primitive &&
-      status.idBlock.tagClass === 3 &&
-      status.idBlock.tagNumber === 0
-    ) {
-      return { status: 'good', issuedAt, nextUpdate: single.nextUpdate };
-    }
-    if (
-      status instanceof asn1js.Constructed &&
-      status.idBlock.tagClass === 3 &&
-      status.idBlock.tagNumber === 1
-    ) {
-      // RevokedInfo ::= SEQUENCE { revocationTime GeneralizedTime, revocationReason [0] EXPLICIT CRLReason OPTIONAL }
-      const [time, reasonTagged] = status.valueBlock.value;
-      const revokedAt = generalizedTime(time) ?? issuedAt;
-      const reasonValue =
-        reasonTagged instanceof asn1js.Constructed ? reasonTagged.valueBlock.value[0] : undefined;
-      const reason = reasonValue instanceof asn1js.Enumerated ? reasonValue.valueBlock.valueDec : undefined;
-      return { status: 'revoked', issuedAt, revokedAt, reason };
+    const certStatus = readOcspCertStatus(single.certStatus, issuedAt);
+    if (certStatus.status === 'good') return { status: 'good', issuedAt, nextUpdate: single.nextUpdate };
+    if (certStatus.status === 'revoked') {
+      return { status: 'revoked', issuedAt, revokedAt: certStatus.revokedAt, reason: certStatus.reason };
     }
     return { status: 'unknown', issuedAt };
   }
