@@ -4,9 +4,9 @@
 import path from 'node:path';
 import type { AppearanceRequest } from '../signing/appearance-api.js';
 import { loadBatchProfile, type BatchProfile } from '../signing/batch-api.js';
-import { loadSettings } from '../signing/settings.js';
 import type { PdfSignOptions } from '../signing/sign-api.js';
 import { usageError } from './cli-io.js';
+import { commandSettings } from './command-settings.js';
 import { signingRevocationPolicy } from './signing-policy.js';
 import {
   appearanceRequestFrom,
@@ -88,7 +88,7 @@ export async function batchSigningOptions(
   // A placement on the command line replaces the profile's, whichever kind it is.
   if (commandLine.rect !== undefined) delete values.anchor;
   if (commandLine.anchor !== undefined) delete values.rect;
-  let options = signOptionsFrom(values, tsaDefaultsFrom(await loadSettings()));
+  let options = signOptionsFrom(values, tsaDefaultsFrom(await commandSettings()));
   const pt = profile?.tsa;
   if (pt && options.tsa && options.tsa.url === pt.url) {
     options = {

@@ -9,12 +9,12 @@ import { openTokenManager, pinSource, tokenSelector } from './command-args.js';
 import { readPin } from './pin-reader.js';
 import {
   assertOneIdentity,
-  configuredIntermediates,
   openSignerFromOptions,
   pinPrompt,
   type OpenedSigner,
   type SignerOptionValues,
 } from './signer-options.js';
+import { configuredIntermediates } from './command-settings.js';
 
 export interface BatchSigner {
   readonly source: SignerSource;

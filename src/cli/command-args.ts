@@ -1,7 +1,7 @@
 // Option parsing shared by the commands: node's parseArgs in strict mode, its errors turned into
 // usage errors (exit code 2), and the token-library options every token command takes.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { loadSettings } from '../signing/settings.js';
+import { commandSettings } from './command-settings.js';
 import { resolveModuleRequests, TokenManager, type IdentitySelector } from '../signing/tokens-api.js';
 import type { PinSource } from './pin-reader.js';
 import { usageError } from './cli-io.js';
@@ -64,7 +64,7 @@ export function pinSource(values: { 'pin-stdin'?: boolean; 'pin-env'?: string })
 
 /** Loads the token libraries the user pointed at (or the known ones) after probing each. */
 export async function openTokenManager(modules: readonly string[] | undefined): Promise<TokenManager> {
-  const settings = await loadSettings();
+  const settings = await commandSettings();
   const requests = resolveModuleRequests({
     explicit: modules ?? [],
     settings: settings.pkcs11.modules,

@@ -1,7 +1,6 @@
 // `kyso extend FILE.pdf -o OUT.pdf [--level B-LT|B-LTA] [--tsa URL]`: long-term validation data for a
 // document already signed (by Kyso or another tool), and the renewal of its archive timestamp. Also
 // the revocation settings for the evidence it fetches.
-import { readCertificateFiles } from '../signing/certificates-api.js';
 import {
   describeProblems,
   extendPdf,
@@ -9,11 +8,11 @@ import {
   type ExtendPdfResult,
   type TimestampServer,
 } from '../signing/long-term-api.js';
-import { loadSettings } from '../signing/settings.js';
 import { formatVietnamTime } from '../signing/verify-api.js';
 import type { Lang } from '../shared/messages.js';
 import { EXIT, usageError } from './cli-io.js';
 import { parseCommandArgs } from './command-args.js';
+import { commandSettings, configuredIntermediates } from './command-settings.js';
 import { tsaOptionsFrom, TSA_OPTIONS } from './tsa-options.js';
 
 const LEVELS = ['B-LT', 'B-LTA'] as const;
@@ -74,7 +73,7 @@ export async function extendCommand(argv: string[], lang: Lang): Promise<number>
   if (positionals.length !== 1)
     throw usageError('kyso extend takes one signed PDF: kyso extend IN.pdf -o OUT.pdf');
   if (!values.output) throw usageError('the output file is missing: -o OUT.pdf');
-  const settings = await loadSettings();
+  const settings = await commandSettings();
   const fromArgs = tsaOptionsFrom(values);
   const proxy = settings.network.proxy;
   const viaProxy = proxy ? { proxy: { url: proxy, noProxy: settings.network.noProxy } } : {};
@@ -99,7 +98,7 @@ export async function extendCommand(argv: string[], lang: Lang): Promise<number>
   if (values['if-due'] && level !== 'B-LTA')
     throw usageError('--if-due is for renewing B-LTA: add --level B-LTA');
   const revocation = revocationOptionsFromSettings(settings);
-  const intermediates = await readCertificateFiles(settings.intermediates);
+  const intermediates = await configuredIntermediates();
   const controller = new AbortController();
   const onSignal = (): void => controller.abort();
   process.once('SIGINT', onSignal);

@@ -1,12 +1,13 @@
 // `kyso sign IN.pdf -o OUT.pdf …`: one PAdES signature with a token, a .p12 file or the demo identity.
 // Visible signatures and the verifier load only for the commands that use them (--template, a seal).
 import type { AppearanceRequest, AppearanceTemplate } from '../signing/appearance-api.js';
-import { loadSettings, type Settings } from '../signing/settings.js';
+import type { Settings } from '../signing/settings.js';
 import { KysoError } from '../shared/errors.js';
 import { signPdf, type CertifyLevel, type PdfSignOptions, type SignProgress } from '../signing/sign-api.js';
 import type { Lang } from '../shared/messages.js';
 import { EXIT, usageError } from './cli-io.js';
 import { parseCommandArgs } from './command-args.js';
+import { commandSettings } from './command-settings.js';
 import { openSignerFromOptions, SIGNER_OPTIONS } from './signer-options.js';
 import { tsaOptionsFrom, TSA_OPTIONS } from './tsa-options.js';
 import { longTermWarnings, signingRevocationPolicy } from './signing-policy.js';
@@ -247,7 +248,7 @@ export async function signCommand(argv: string[], lang: Lang): Promise<number> {
     throw usageError('kyso sign takes one input PDF: kyso sign IN.pdf -o OUT.pdf');
   if (!values.output) throw usageError('the output file is missing: -o OUT.pdf');
   const input = positionals[0] as string;
-  let options = signOptionsFrom(values, tsaDefaultsFrom(await loadSettings()));
+  let options = signOptionsFrom(values, tsaDefaultsFrom(await commandSettings()));
   // The revocation check before signing and the B-LT/B-LTA evidence follow the settings file.
   options = { ...options, revocation: await signingRevocationPolicy() };
   // Image, font, page, box, anchor and the seal rule are checked before the PIN is asked.

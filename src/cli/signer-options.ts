@@ -1,11 +1,10 @@
 // Turns the identity options of a command (--demo, --p12, or a token with --module/--token/--slot/
 // --key) into a signer, asking for the PIN or password only once the identity is known.
-import { readCertificateFiles } from '../signing/certificates-api.js';
-import { loadSettings } from '../signing/settings.js';
 import { KysoError } from '../shared/errors.js';
 import type { Signer } from '../signing/sign-api.js';
 import type { Lang } from '../shared/messages.js';
 import { usageError } from './cli-io.js';
+import { configuredIntermediates } from './command-settings.js';
 import { openTokenManager, pinSource, tokenSelector } from './command-args.js';
 import { readPin } from './pin-reader.js';
 
@@ -54,11 +53,6 @@ export function assertOneIdentity(values: SignerOptionValues): void {
 /** The question asked before a token's PIN, in the user's language. */
 export function pinPrompt(token: { readonly label: string }, lang: Lang): string {
   return lang === 'vi' ? `Nhập mã PIN của token "${token.label}": ` : `PIN for token "${token.label}": `;
-}
-
-/** The intermediate CA certificates configured in the settings file, to complete signers' chains. */
-export async function configuredIntermediates(): Promise<Uint8Array[]> {
-  return await readCertificateFiles((await loadSettings()).intermediates);
 }
 
 export async function openSignerFromOptions(values: SignerOptionValues, lang: Lang): Promise<OpenedSigner> {

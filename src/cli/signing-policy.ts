@@ -1,8 +1,6 @@
 // The signing side of the long-term settings, shared by `kyso sign` and `kyso batch`: the
 // revocation policy of the settings file, and the warnings printed after signing. Only the policy's
 // plain options are built here; the OCSP/CRL client loads when a signature needs it.
-import { readCertificateFiles } from '../signing/certificates-api.js';
-import { loadSettings } from '../signing/settings.js';
 import {
   signingRevocationPolicyFromSettings,
   type SignerRevocationSummary,
@@ -10,12 +8,11 @@ import {
 } from '../signing/sign-api.js';
 import type { LongTermResult, RevocationProblem } from '../signing/long-term-api.js';
 import type { Lang } from '../shared/messages.js';
+import { commandSettings, configuredIntermediates } from './command-settings.js';
 
 /** The revocation policy of the settings file, with the configured intermediates. */
 export async function signingRevocationPolicy(): Promise<SigningRevocationPolicy> {
-  const settings = await loadSettings();
-  const intermediates = await readCertificateFiles(settings.intermediates);
-  return signingRevocationPolicyFromSettings(settings, intermediates);
+  return signingRevocationPolicyFromSettings(await commandSettings(), await configuredIntermediates());
 }
 
 function problemLines(problems: readonly RevocationProblem[], lang: Lang): string[] {
