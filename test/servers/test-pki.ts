@@ -2,7 +2,7 @@
 import { execFile } from 'node:child_process';
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -76,6 +76,41 @@ export async function makeTestPki(): Promise<TestPki> {
       if (owned) await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * `openssl cms -verify` of a detached CMS over `content`, chained to `caFile`, as an independent
+ * check of what Kyso signed. Resolves with openssl's exit code and output.
+ */
+export async function opensslCmsVerify(
+  cms: Uint8Array,
+  content: Uint8Array,
+  caFile: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'kyso-cms-'));
+  try {
+    await writeFile(path.join(dir, 'sig.der'), cms);
+    await writeFile(path.join(dir, 'content.bin'), content);
+    return await runTool('openssl', [
+      'cms',
+      '-verify',
+      '-binary',
+      '-inform',
+      'DER',
+      '-in',
+      path.join(dir, 'sig.der'),
+      '-content',
+      path.join(dir, 'content.bin'),
+      '-CAfile',
+      caFile,
+      '-purpose',
+      'any',
+      '-out',
+      '/dev/null',
+    ]);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 /** Runs a command; resolves with its exit code and output instead of throwing. */

@@ -2,8 +2,7 @@
 // no structural error; pdfsig says every signature is valid and the last covers the whole document;
 // openssl verifies the CMS of the new signature against the signed bytes and the test root.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'vitest';
@@ -11,6 +10,7 @@ import type { SignPdfResult } from '../../src/signing/sign/sign-pdf.js';
 import { TrustStore, verifyPdf } from '../../src/signing/verify/index.js';
 import { pkiDir, pkiFile } from './fixtures.js';
 import { pdfsigVerify } from './pdfsig.js';
+import { opensslCmsVerify } from '../servers/test-pki.js';
 
 const run = promisify(execFile);
 
@@ -46,26 +46,8 @@ export async function opensslVerifyCms(
   // /Contents is the DER padded with zeros: cut it at the length its outer SEQUENCE declares
   // (stripping trailing zeros would also cut a signature that happens to end in 00).
   const cms = derPrefix(Buffer.from(bytes.subarray(a + b + 1, c - 1).toString('latin1'), 'hex'));
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'kyso-cms-'));
-  writeFileSync(path.join(dir, 'sig.der'), cms);
-  writeFileSync(path.join(dir, 'content.bin'), signed);
-  const { stderr } = await run('openssl', [
-    'cms',
-    '-verify',
-    '-binary',
-    '-inform',
-    'DER',
-    '-in',
-    path.join(dir, 'sig.der'),
-    '-content',
-    path.join(dir, 'content.bin'),
-    '-CAfile',
-    pkiFile('root-ca.pem'),
-    '-purpose',
-    'any',
-    '-out',
-    '/dev/null',
-  ]);
+  const { code, stderr } = await opensslCmsVerify(cms, signed, pkiFile('root-ca.pem'));
+  expect(code, stderr).toBe(0);
   expect(stderr).toContain('Verification successful');
 }
 

@@ -1,7 +1,4 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,19 +13,16 @@ import {
   type Signer,
 } from '../../../src/signing/cms/index.js';
 import { KeySigner } from '../../../src/signing/identity/index.js';
-import { makeTestPki, runTool, type IdentityId, type TestPki } from '../../servers/test-pki.js';
+import { makeTestPki, opensslCmsVerify, type IdentityId, type TestPki } from '../../servers/test-pki.js';
 
 let pki: TestPki;
-let work: string;
 
 beforeAll(async () => {
   pki = await makeTestPki();
-  work = await mkdtemp(path.join(os.tmpdir(), 'kyso-cms-'));
 });
 
 afterAll(async () => {
   await pki?.cleanup();
-  if (work) await rm(work, { recursive: true, force: true });
 });
 
 async function signerFor(id: IdentityId): Promise<KeySigner> {
@@ -58,29 +52,6 @@ function parseCms(cms: Uint8Array): pkijs.SignedData {
   return new pkijs.SignedData({ schema: contentInfo.content });
 }
 
-async function opensslVerify(cms: Uint8Array, data: Uint8Array, caFile = pki.rootPem) {
-  const dir = await mkdtemp(path.join(work, 'v-'));
-  await writeFile(path.join(dir, 'sig.der'), cms);
-  await writeFile(path.join(dir, 'data.bin'), data);
-  return runTool('openssl', [
-    'cms',
-    '-verify',
-    '-binary',
-    '-inform',
-    'DER',
-    '-in',
-    path.join(dir, 'sig.der'),
-    '-content',
-    path.join(dir, 'data.bin'),
-    '-CAfile',
-    caFile,
-    '-purpose',
-    'any',
-    '-out',
-    path.join(dir, 'out.bin'),
-  ]);
-}
-
 const cases: readonly [IdentityId, SignatureScheme, DigestAlgorithm][] = [
   ['chairman-rsa2048', 'rsa-pkcs1', 'sha256'],
   ['chairman-rsa2048', 'rsa-pkcs1', 'sha512'],
@@ -102,7 +73,7 @@ describe('buildSignedData', () => {
     const signer = recording(await signerFor(id));
     const cms = await buildSignedData({ signer, contentDigest, digest, scheme });
 
-    const openssl = await opensslVerify(cms, data);
+    const openssl = await opensslCmsVerify(cms, data, pki.rootPem);
     expect(openssl.stderr).toContain('Verification successful');
     expect(openssl.code).toBe(0);
 
@@ -187,7 +158,7 @@ describe('buildSignedData', () => {
       scheme: 'rsa-pkcs1',
     });
     data[10] = (data[10] ?? 0) ^ 1;
-    const openssl = await opensslVerify(cms, data);
+    const openssl = await opensslCmsVerify(cms, data, pki.rootPem);
     expect(openssl.code).not.toBe(0);
   });
 

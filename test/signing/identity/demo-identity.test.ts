@@ -12,7 +12,7 @@ import {
   openDemoIdentity,
   type KeySigner,
 } from '../../../src/signing/identity/index.js';
-import { runTool } from '../../servers/test-pki.js';
+import { opensslCmsVerify, runTool } from '../../servers/test-pki.js';
 
 let home: string;
 let first: KeySigner;
@@ -103,25 +103,7 @@ describe('openDemoIdentity', () => {
       digest: 'sha256',
       scheme: 'rsa-pkcs1',
     });
-    await writeFile(path.join(dir, 'sig.der'), cms);
-    await writeFile(path.join(dir, 'content.bin'), content);
-    const cmsResult = await runTool('openssl', [
-      'cms',
-      '-verify',
-      '-binary',
-      '-inform',
-      'DER',
-      '-in',
-      path.join(dir, 'sig.der'),
-      '-content',
-      path.join(dir, 'content.bin'),
-      '-CAfile',
-      path.join(dir, 'root.pem'),
-      '-purpose',
-      'any',
-      '-out',
-      path.join(dir, 'out.bin'),
-    ]);
+    const cmsResult = await opensslCmsVerify(cms, content, path.join(dir, 'root.pem'));
     expect(cmsResult.code).toBe(0);
   });
 
