@@ -22,6 +22,7 @@ import { signPdf, type PdfSignOptions, type SignPdfResult } from '../../../src/s
 import { loadTrustStore, verifyPdf } from '../../../src/signing/verify/index.js';
 import { parseCertificate } from '../../../src/signing/x509/certificate-info.js';
 import { pkiFile } from '../../support/fixtures.js';
+import { latestUtcTime, vietnamDate } from '../../support/recent-time.js';
 import { makeCorpus } from '../pdf/corpus.js';
 import { checkSignedOutput, expectPdfsigValid, qpdfCheck } from '../../support/signed-output.js';
 import {
@@ -42,9 +43,11 @@ let assets: Assets;
 let out: string;
 let chairman: KeySigner;
 let agency: KeySigner;
-// 2026-11-26 09:15:02 in Vietnam.
-const SIGNING_TIME = new Date('2026-11-26T02:15:02Z');
-const TIME_LINE = 'Thời gian ký: 26.11.2026 09:15:02 +07:00';
+// 09:15:02 in Vietnam on the latest day that has had that time: the certificates of the test PKI
+// are made relative to today, so a fixed date would fall outside them some day.
+const SIGNING_TIME = latestUtcTime(2, 15, 2);
+const SIGNING_DAY = vietnamDate(SIGNING_TIME);
+const TIME_LINE = `Thời gian ký: ${SIGNING_DAY.day}.${SIGNING_DAY.month}.${SIGNING_DAY.year} 09:15:02 +07:00`;
 
 beforeAll(async () => {
   assets = makeAssets();
@@ -316,7 +319,7 @@ describe('certified copy: the statement on the last page', () => {
       'Chứng thực bản sao đúng với bản chính.',
       'Số chứng thực: 15',
       'Quyển số: 01/2026-SCT/BS',
-      'Ngày 26 tháng 11 năm 2026',
+      `Ngày ${SIGNING_DAY.day} tháng ${SIGNING_DAY.month} năm ${SIGNING_DAY.year}`,
       'Người ký: Nguyễn Thị Hồng Nhung',
       TIME_LINE,
     ]) {
