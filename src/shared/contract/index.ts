@@ -1,0 +1,6 @@
+// The one contract between the app's main side and its renderer (issue 13): import only this.
+export * from './result.js';
+export * from './requests.js';
+export * from './bridge.js';
+export * from './client.js';
+export * from './wire.js';

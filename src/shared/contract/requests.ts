@@ -1,0 +1,378 @@
+// Every request the renderer can make, named once: its zod schema (parsed on the main side at every
+// boundary: IPC, WebSocket, engine process), its result type and, for long work, its progress type.
+// Plain data only: this file is compiled for Node and for the browser.
+import { z } from 'zod';
+
+// ---------------------------------------------------------------------------------------------
+// Building blocks
+
+const MAX_PATH = 4096;
+const MAX_TEXT = 500;
+
+/** A file path as the user chose it; the service resolves and checks it. No NUL: it would cut the path. */
+export const PathSchema = z
+  .string()
+  .min(1)
+  .max(MAX_PATH)
+  .refine((p) => !p.includes('\0'), { message: 'path contains NUL' });
+
+/** Handle of a document opened with document.open (the path stays on the main side). */
+export const DocumentIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+
+export const LanguageSchema = z.enum(['vi', 'en']);
+export type Language = z.infer<typeof LanguageSchema>;
+
+/** The Decree 30 templates the engine draws (src/signing/appearance). */
+export const APPEARANCE_TEMPLATE_NAMES = ['personal', 'seal', 'text', 'certified-copy'] as const;
+export const AppearanceTemplateSchema = z.enum(APPEARANCE_TEMPLATE_NAMES);
+export type AppearanceTemplateName = z.infer<typeof AppearanceTemplateSchema>;
+
+/** sign.run also takes an invisible signature (no box). */
+export const SignTemplateSchema = z.enum([...APPEARANCE_TEMPLATE_NAMES, 'invisible']);
+export type SignTemplateName = z.infer<typeof SignTemplateSchema>;
+
+const finite = z.number(); // zod 4 numbers refuse Infinity and NaN
+const positive = z.number().positive().max(14400); // PDF's largest page side (ISO 32000 annex C)
+
+/** A box in display coordinates: points, from the top-left of the page as displayed (after /Rotate). */
+export const DisplayRectSchema = z.strictObject({ x: finite, y: finite, width: positive, height: positive });
+export type DisplayRectValue = z.infer<typeof DisplayRectSchema>;
+
+/** Which key signs: the module (library path), the token by serial, its slot, and the key's CKA_ID (hex). */
+export const CertificateRefSchema = z.strictObject({
+  modulePath: PathSchema,
+  tokenSerial: z.string().min(1).max(64),
+  slotId: z.number().int().min(0),
+  keyId: z.string().regex(/^[0-9a-fA-F]{0,256}$/),
+});
+export type CertificateRef = z.infer<typeof CertificateRefSchema>;
+
+const text = z.string().max(MAX_TEXT);
+
+// ---------------------------------------------------------------------------------------------
+// The requests
+
+export const REQUESTS = {
+  'app.info': { request: z.strictObject({}) },
+  'app.setLanguage': { request: z.strictObject({ language: LanguageSchema }) },
+  'app.takeOpenFiles': { request: z.strictObject({}) },
+
+  'dialog.openPdf': { request: z.strictObject({}) },
+  'dialog.saveAs': { request: z.strictObject({ defaultPath: PathSchema }) },
+  'dialog.showInFolder': { request: z.strictObject({ path: PathSchema }) },
+
+  'document.open': { request: z.strictObject({ path: PathSchema }) },
+  'document.read': {
+    request: z.strictObject({
+      documentId: DocumentIdSchema,
+      offset: z.number().int().min(0),
+      // pdf.js asks for ranges of 64 KiB–1 MiB; 16 MiB bounds one message
+      length: z
+        .number()
+        .int()
+        .min(1)
+        .max(16 * 1024 * 1024),
+    }),
+  },
+  'document.close': { request: z.strictObject({ documentId: DocumentIdSchema }) },
+  'document.suggestPlacement': {
+    request: z.strictObject({ documentId: DocumentIdSchema, template: AppearanceTemplateSchema }),
+  },
+
+  'appearance.preview': {
+    request: z.strictObject({
+      template: AppearanceTemplateSchema,
+      width: positive,
+      height: positive,
+      certificate: CertificateRefSchema.optional(),
+      docNumber: text.optional(),
+      agency: text.optional(),
+    }),
+  },
+
+  'tokens.list': { request: z.strictObject({}) },
+
+  'sign.run': {
+    request: z.strictObject({
+      documentId: DocumentIdSchema,
+      output: PathSchema,
+      overwrite: z.boolean(),
+      template: SignTemplateSchema,
+      /** 1-based. */
+      page: z.number().int().min(1),
+      rect: DisplayRectSchema.nullable(),
+      certificate: CertificateRefSchema,
+      /** null: the token's PIN pad (protected authentication path). Never stored, logged or echoed. */
+      pin: z.string().min(1).max(256).nullable(),
+      allowFinalTry: z.boolean(),
+      docNumber: text.optional(),
+      agency: text.optional(),
+      reason: text.optional(),
+      location: text.optional(),
+    }),
+  },
+
+  'verify.run': { request: z.strictObject({ path: PathSchema }) },
+  'verify.saveReport': { request: z.strictObject({ path: PathSchema, output: PathSchema }) },
+  'verify.extractRevision': {
+    request: z.strictObject({ path: PathSchema, revision: z.number().int().min(1) }),
+  },
+} as const;
+
+export type Channel = keyof typeof REQUESTS;
+export const CHANNELS = Object.keys(REQUESTS) as Channel[];
+
+export function isChannel(value: unknown): value is Channel {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(REQUESTS, value);
+}
+
+/** What the caller passes (optional fields may be left out). */
+export type RequestOf<C extends Channel> = z.input<(typeof REQUESTS)[C]['request']>;
+/** What a handler receives after parsing. */
+export type ParsedRequestOf<C extends Channel> = z.output<(typeof REQUESTS)[C]['request']>;
+
+// ---------------------------------------------------------------------------------------------
+// Results
+
+export interface AppInfo {
+  readonly version: string;
+  readonly language: Language;
+  readonly platform: string;
+  /** KYSO_HOME: settings, stored images, trust store. */
+  readonly home: string;
+  /** true in the development web host (browser), false in the Electron shell. */
+  readonly webHost: boolean;
+}
+
+export interface PageInfo {
+  /** Display size in points, after /Rotate (width and height swap on 90/270). */
+  readonly width: number;
+  readonly height: number;
+  readonly rotation: 0 | 90 | 180 | 270;
+}
+
+export interface OpenedDocument {
+  readonly documentId: string;
+  readonly path: string;
+  readonly name: string;
+  readonly size: number;
+  readonly pageCount: number;
+  readonly pages: readonly PageInfo[];
+  readonly signatureCount: number;
+  /** `<name>-da-ky.pdf` next to the original, `-da-ky-2.pdf`… when taken. */
+  readonly suggestedOutput: string;
+}
+
+export interface Placement {
+  /** 1-based. */
+  readonly page: number;
+  readonly rect: DisplayRectValue;
+}
+
+export type PinStateName = 'ok' | 'count-low' | 'final-try' | 'locked' | 'not-initialized' | 'to-be-changed';
+
+export type CertificateWarning = 'expired' | 'not-yet-valid' | 'expiring-soon' | 'no-signing-usage';
+
+export interface TokenCertificateView {
+  /** CKA_ID in hex: the keyId of a CertificateRef. */
+  readonly id: string;
+  readonly label: string;
+  readonly subjectCN: string | null;
+  readonly subjectDN: string;
+  readonly issuerDN: string;
+  readonly serial: string;
+  readonly notBefore: string;
+  readonly notAfter: string;
+  readonly keyType: 'rsa' | 'ec';
+  readonly keySize: number;
+  readonly curve: string | null;
+  readonly keyUsage: readonly string[] | null;
+  readonly isAuthority: boolean;
+  readonly hasPrivateKey: boolean | null;
+  readonly sha256: string;
+  /** Against now; expiring-soon within 30 days. */
+  readonly warnings: readonly CertificateWarning[];
+}
+
+export interface TokenFlagsView {
+  readonly loginRequired: boolean;
+  readonly userPinInitialized: boolean;
+  readonly tokenInitialized: boolean;
+  readonly writeProtected: boolean;
+  /** A PIN pad: the PIN is typed on the device (sign.run with pin: null). */
+  readonly protectedAuthenticationPath: boolean;
+  readonly userPinCountLow: boolean;
+  readonly userPinFinalTry: boolean;
+  readonly userPinLocked: boolean;
+  readonly userPinToBeChanged: boolean;
+  readonly soPinLocked: boolean;
+}
+
+export interface TokenView {
+  readonly label: string;
+  readonly manufacturer: string;
+  readonly model: string;
+  readonly serial: string;
+  readonly flags: TokenFlagsView;
+  readonly pinState: PinStateName;
+  readonly minPinLength: number;
+  readonly maxPinLength: number;
+  readonly certificates: readonly TokenCertificateView[];
+  readonly keysWithoutCertificate: readonly string[];
+  readonly error?: { readonly code: string; readonly message: string };
+}
+
+export interface SlotView {
+  readonly slotId: number;
+  readonly description: string;
+  readonly tokenPresent: boolean;
+  readonly token: TokenView | null;
+}
+
+export interface TokenModuleView {
+  readonly path: string;
+  readonly origin: 'option' | 'env' | 'settings' | 'catalogue';
+  readonly vendor: string | null;
+  readonly loaded: boolean;
+  readonly manufacturer: string | null;
+  readonly description: string | null;
+  readonly cryptokiVersion: string | null;
+  readonly error: { readonly code: string; readonly message: string; readonly reason: string | null } | null;
+  readonly slots: readonly SlotView[];
+}
+
+export type SignatureStatusName = 'valid' | 'invalid' | 'indeterminate';
+
+export interface SignRunResult {
+  readonly output: string;
+  readonly fieldName: string;
+  readonly level: string;
+  /** ISO 8601. */
+  readonly signingTime: string;
+  /** Our verifier's reading of the output, right after writing it. */
+  readonly verification: {
+    readonly status: SignatureStatusName | 'unsigned';
+    readonly signatures: readonly {
+      readonly signer: string | null;
+      readonly status: SignatureStatusName;
+      readonly signingTime: string | null;
+    }[];
+  };
+}
+
+/** The verifier's report (the JSON of `kyso verify --json`), plus where each signature's box is. */
+export interface VerifyCheckView {
+  readonly id: string;
+  readonly result: 'passed' | 'failed' | 'warning' | 'not-checked';
+  readonly detail: string;
+}
+
+export interface VerifyChangeView {
+  readonly revision: number;
+  readonly kind: string;
+  readonly allowed: boolean;
+  readonly description: string;
+}
+
+export interface VerifySignatureView {
+  readonly index: number;
+  readonly field: string;
+  readonly type: 'signature' | 'document-timestamp';
+  readonly subFilter: string | null;
+  readonly status: SignatureStatusName;
+  readonly subIndication?: string;
+  readonly reason: string;
+  readonly signer: {
+    readonly name: string | null;
+    readonly organization: string | null;
+    readonly dn: string | null;
+  };
+  readonly issuer: string | null;
+  readonly serial: string | null;
+  readonly signingTime: string | null;
+  readonly signingTimeSource: 'timestamp' | 'claimed';
+  readonly timestamp?: {
+    readonly time: string;
+    readonly tsa: string | null;
+    readonly serial: string;
+    readonly digestAlgorithm: string;
+    readonly status: 'valid' | 'untrusted' | 'invalid';
+  };
+  readonly level: 'B-B' | 'B-T' | 'B-LT' | 'B-LTA' | 'none';
+  readonly ltv?: 'LT' | 'LTA' | null;
+  readonly digestAlgorithm: string | null;
+  readonly signatureAlgorithm: string | null;
+  readonly certification?: 1 | 2 | 3;
+  readonly coverage: {
+    readonly wholeDocument: boolean;
+    readonly revision: number;
+    readonly revisions: number;
+    readonly signedBytes: number | null;
+  };
+  readonly checks: readonly VerifyCheckView[];
+  readonly changesAfter: readonly VerifyChangeView[];
+  /** The signature's widget on the page, display coordinates; null for an invisible signature. */
+  readonly widget: Placement | null;
+}
+
+export interface VerifyRunResult {
+  readonly status: SignatureStatusName | 'unsigned';
+  readonly file: string;
+  readonly revisions: number;
+  readonly validationTime: string;
+  readonly signatures: readonly VerifySignatureView[];
+  readonly warnings: readonly string[];
+}
+
+export interface RequestResults {
+  'app.info': AppInfo;
+  'app.setLanguage': { readonly language: Language };
+  'app.takeOpenFiles': { readonly paths: readonly string[] };
+  'dialog.openPdf': { readonly path: string | null };
+  'dialog.saveAs': { readonly path: string | null };
+  'dialog.showInFolder': Record<string, never>;
+  'document.open': OpenedDocument;
+  'document.read': { readonly bytes: Uint8Array; readonly size: number };
+  'document.close': Record<string, never>;
+  'document.suggestPlacement': Placement | null;
+  'appearance.preview': { readonly pdf: Uint8Array; readonly warnings: readonly string[] };
+  'tokens.list': { readonly modules: readonly TokenModuleView[] };
+  'sign.run': SignRunResult;
+  'verify.run': VerifyRunResult;
+  'verify.saveReport': { readonly output: string };
+  'verify.extractRevision': { readonly path: string };
+}
+
+export type ResultOf<C extends Channel> = RequestResults[C];
+
+// ---------------------------------------------------------------------------------------------
+// Progress of long work
+
+/** The engine's SignProgress stages, plus the re-verification of the output. */
+export interface SignRunProgress {
+  readonly stage:
+    | 'reading'
+    | 'preparing'
+    | 'hashing'
+    | 'signing'
+    | 'timestamp'
+    | 'writing'
+    | 'revocation'
+    | 'long-term'
+    | 'verifying'
+    | 'done';
+  /** Timestamp stage: the attempt the TSA is waited for, or the delay before the next one. */
+  readonly attempt?: number;
+  readonly retryInMs?: number;
+}
+
+export interface VerifyRunProgress {
+  readonly stage: 'reading' | 'verifying' | 'done';
+}
+
+export interface RequestProgress {
+  'sign.run': SignRunProgress;
+  'verify.run': VerifyRunProgress;
+}
+
+export type ProgressOf<C extends Channel> = C extends keyof RequestProgress ? RequestProgress[C] : never;
