@@ -1,6 +1,7 @@
 // Lint, including the layer rule of architecture.md: which part of the code may import which.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import globals from 'globals';
 
 /** Forbid imports matching `groups` from files under `files`. */
 function layer(files, groups, message) {
@@ -138,6 +139,11 @@ export default tseslint.config(
     ['**/signing/*/**', ...['react', 'react-dom']],
     'Import the engine through its public entry (src/signing/index.ts), not its internals.',
   ),
+  // the renderer runs in a browser (Electron's sandboxed renderer, or the web host's page), with JSX.
+  {
+    files: ['src/renderer/**/*.{ts,tsx}'],
+    languageOptions: { globals: globals.browser, parserOptions: { ecmaFeatures: { jsx: true } } },
+  },
   layer(
     ['src/renderer/**'],
     ['node:*', 'electron', '**/signing/**', '**/main/**', '**/cli/**'],

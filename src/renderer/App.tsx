@@ -1,0 +1,84 @@
+// The window: navigation on the left, one screen at a time (the others keep their state), the
+// language switch, and the notice when the engine process had to restart.
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { KysoClient } from '../shared/contract/index.js';
+import { AppContext, type AppContextValue } from './app-context.js';
+import { translator, type Language } from './i18n/translate.js';
+import { Sidebar, type ScreenName } from './layout/Sidebar.js';
+import { DevicesScreen } from './screens/devices/DevicesScreen.js';
+import { SignScreen } from './screens/sign/SignScreen.js';
+import { VerifyScreen } from './screens/verify/VerifyScreen.js';
+
+export function App({ client, onLanguage }: { client: KysoClient; onLanguage: (l: Language) => void }) {
+  const [language, setLanguageState] = useState<Language>('vi');
+  const [screen, setScreen] = useState<ScreenName>('sign');
+  const [restarted, setRestarted] = useState<string | null>(null);
+  // Files given with the app (command line, "Open with", second launch): shown on the signing screen.
+  const [openRequest, setOpenRequest] = useState<{ path: string; serial: number } | null>(null);
+
+  const applyLanguage = useCallback(
+    (l: Language) => {
+      setLanguageState(l);
+      onLanguage(l);
+      document.documentElement.lang = l;
+    },
+    [onLanguage],
+  );
+
+  useEffect(() => {
+    let serial = 0;
+    const openFirst = (paths: readonly string[]): void => {
+      const path = paths[0];
+      if (!path) return;
+      setScreen('sign');
+      setOpenRequest({ path, serial: ++serial });
+    };
+    const stops = [
+      client.onOpenFiles(openFirst),
+      client.onEngineRestarted((reason) => setRestarted(reason)),
+      client.onLanguageChanged(applyLanguage),
+    ];
+    void (async () => {
+      const info = await client.call('app.info', {});
+      if (info.ok) applyLanguage(info.value.language);
+      const files = await client.call('app.takeOpenFiles', {});
+      if (files.ok) openFirst(files.value.paths);
+    })();
+    return () => stops.forEach((stop) => stop());
+  }, [client, applyLanguage]);
+
+  const context = useMemo<AppContextValue>(
+    () => ({
+      client,
+      language,
+      t: translator(language),
+      setLanguage: (l) => {
+        applyLanguage(l);
+        void client.call('app.setLanguage', { language: l });
+      },
+    }),
+    [client, language, applyLanguage],
+  );
+  const { t } = context;
+
+  return (
+    <AppContext.Provider value={context}>
+      <div className="shell">
+        <Sidebar screen={screen} onNavigate={setScreen} />
+        <main className="main">
+          {restarted !== null && (
+            <div className="banner" role="alert">
+              <span>{t('app.engineRestarted', { reason: restarted })}</span>
+              <button type="button" className="button small" onClick={() => setRestarted(null)}>
+                {t('app.dismiss')}
+              </button>
+            </div>
+          )}
+          <SignScreen active={screen === 'sign'} openRequest={openRequest} />
+          <VerifyScreen active={screen === 'verify'} />
+          <DevicesScreen active={screen === 'devices'} />
+        </main>
+      </div>
+    </AppContext.Provider>
+  );
+}

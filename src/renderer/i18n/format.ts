@@ -1,0 +1,38 @@
+// Dates as people here read them: Vietnam time, day first.
+import type { Language } from './translate.js';
+
+const ZONE = 'Asia/Ho_Chi_Minh';
+
+export function formatDate(iso: string, language: Language): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return new Intl.DateTimeFormat(language === 'vi' ? 'vi-VN' : 'en-GB', {
+    timeZone: ZONE,
+    day: '2-digit',
+    month: '2-digit',
+    year: 'numeric',
+  }).format(d);
+}
+
+export function formatDateTime(iso: string, language: Language): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const text = new Intl.DateTimeFormat(language === 'vi' ? 'vi-VN' : 'en-GB', {
+    timeZone: ZONE,
+    day: '2-digit',
+    month: '2-digit',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hour12: false,
+  }).format(d);
+  return `${text} (+07:00)`;
+}
+
+/** The CN of a distinguished name, else the whole name. */
+export function commonName(dn: string | null): string {
+  if (!dn) return '';
+  const m = /(?:^|,)\s*CN=((?:\\.|[^,])*)/.exec(dn);
+  return m?.[1]?.replace(/\\(.)/g, '$1') ?? dn;
+}

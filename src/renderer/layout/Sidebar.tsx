@@ -1,0 +1,55 @@
+// The left column: the app's name, the three screens, the language switch.
+import { useApp } from '../app-context.js';
+import type { MessageKey } from '../i18n/translate.js';
+
+export type ScreenName = 'sign' | 'verify' | 'devices';
+
+const SCREENS: readonly { name: ScreenName; label: MessageKey; icon: string }[] = [
+  { name: 'sign', label: 'nav.sign', icon: '✎' },
+  { name: 'verify', label: 'nav.verify', icon: '✓' },
+  { name: 'devices', label: 'nav.devices', icon: '⌘' },
+];
+
+export function Sidebar({ screen, onNavigate }: { screen: ScreenName; onNavigate: (s: ScreenName) => void }) {
+  const { t, language, setLanguage } = useApp();
+  return (
+    <aside className="sidebar">
+      <div className="brand">
+        <div className="brand-name">{t('app.name')}</div>
+        <div className="brand-tagline">{t('app.tagline')}</div>
+      </div>
+      <nav className="nav" aria-label={t('nav.label')}>
+        {SCREENS.map((s) => (
+          <button
+            key={s.name}
+            type="button"
+            className="nav-item"
+            aria-current={screen === s.name ? 'page' : undefined}
+            onClick={() => onNavigate(s.name)}
+          >
+            <span className="nav-icon" aria-hidden="true">
+              {s.icon}
+            </span>
+            {t(s.label)}
+          </button>
+        ))}
+      </nav>
+      <div className="language" role="group" aria-labelledby="language-label">
+        <span id="language-label">{t('lang.label')}</span>
+        <div className="language-options">
+          {(['vi', 'en'] as const).map((l) => (
+            <button
+              key={l}
+              type="button"
+              lang={l}
+              aria-pressed={language === l}
+              onClick={() => setLanguage(l)}
+            >
+              {t(`lang.${l}`)}
+            </button>
+          ))}
+        </div>
+      </div>
+    </aside>
+  );
+}

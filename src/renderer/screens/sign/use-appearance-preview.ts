@@ -1,0 +1,54 @@
+// The engine's real appearance for the box (appearance.preview: a one-page PDF the size of the box),
+// asked again when the size, template or certificate changes, a moment after the last change.
+import { useEffect, useState } from 'react';
+import type { AppearanceTemplateName, CertificateRef } from '../../../shared/contract/index.js';
+import { useApp } from '../../app-context.js';
+import { openBytesDocument, type RangeDocument } from '../../pdf/open-range-document.js';
+import type { PDFDocumentProxy } from '../../pdf/pdfjs.js';
+
+const SETTLE_MS = 250;
+
+export function useAppearancePreview(request: {
+  template: AppearanceTemplateName;
+  width: number;
+  height: number;
+  certificate: CertificateRef | null;
+  docNumber: string;
+  agency: string;
+}): PDFDocumentProxy | null {
+  const { client } = useApp();
+  const [preview, setPreview] = useState<RangeDocument | null>(null);
+  const { template, certificate, docNumber, agency } = request;
+  // Whole points: a fraction of a point does not change the drawing, and would re-ask on every move.
+  const width = Math.round(request.width);
+  const height = Math.round(request.height);
+  const certificateKey = certificate ? JSON.stringify(certificate) : '';
+
+  useEffect(() => {
+    if (width <= 0 || height <= 0) return;
+    let gone = false;
+    const timer = setTimeout(() => {
+      void (async () => {
+        const r = await client.call('appearance.preview', {
+          template,
+          width,
+          height,
+          ...(certificateKey ? { certificate: JSON.parse(certificateKey) as CertificateRef } : {}),
+          ...(docNumber ? { docNumber } : {}),
+          ...(agency ? { agency } : {}),
+        });
+        if (gone || !r.ok) return;
+        const doc = await openBytesDocument(r.value.pdf);
+        if (gone) void doc.destroy();
+        else setPreview(doc); // the effect below destroys the one it replaces
+      })();
+    }, SETTLE_MS);
+    return () => {
+      gone = true;
+      clearTimeout(timer);
+    };
+  }, [client, template, width, height, certificateKey, docNumber, agency]);
+
+  useEffect(() => () => void preview?.destroy(), [preview]);
+  return preview?.pdf ?? null;
+}
