@@ -24,6 +24,8 @@ export type { PdfReaderOptions, StreamReadOptions } from './pdf-reader.js';
 export type { PdfPage, PdfRect } from './page-tree.js';
 export type { PdfField, PdfWidget } from './form-fields.js';
 export type { Revision, XrefEntry, XrefKind } from './xref.js';
+export { XrefAudit } from './xref-audit.js';
+export type { AuditedSection, ObjectDefinition, ObjectHeader } from './xref-audit.js';
 export type { DecodeResult } from './stream-decoder.js';
 export type { ByteSourceStats } from './byte-source.js';
 export { IncrementalUpdate } from './incremental-writer.js';

@@ -7,6 +7,7 @@ import { collectFields, sameFieldName } from './form-fields.js';
 import type { PdfField } from './form-fields.js';
 import { readIndirectObject } from './object-parser.js';
 import { ObjectStreamCache, objectFromStream, parseObjectStreamHeader } from './object-stream.js';
+import type { DecodedObjectStream } from './object-stream.js';
 import { PdfArray, PdfDict, PdfNumber, PdfRef, PdfStream } from './objects.js';
 import type { PdfValue } from './objects.js';
 import { PageTree } from './page-tree.js';
@@ -302,12 +303,34 @@ export class PdfReader {
     }
   }
 
+  /**
+   * The object number that object stream `streamNum` lists at position `index` (what a viewer
+   * following a compressed cross-reference entry finds there), or null when there is none.
+   */
+  objectNumberInStream(streamNum: number, index: number): Promise<number | null> {
+    return guard(async () => {
+      const decoded = await this.decodedObjectStream(-1, streamNum, new Set());
+      return decoded.objects[index]?.num ?? null;
+    });
+  }
+
   private async fromObjectStream(
     num: number,
     streamNum: number,
     index: number,
     stack: ReadonlySet<number>,
   ): Promise<PdfValue> {
+    const decoded = await this.decodedObjectStream(num, streamNum, stack);
+    const value = objectFromStream(decoded, num, index);
+    // Streams cannot live in object streams; a reference there would be a different object.
+    return value === undefined || value instanceof PdfStream ? null : value;
+  }
+
+  private async decodedObjectStream(
+    num: number,
+    streamNum: number,
+    stack: ReadonlySet<number>,
+  ): Promise<DecodedObjectStream> {
     let decoded = this.objectStreams.get(streamNum);
     if (decoded === undefined) {
       if (stack.has(streamNum))
@@ -347,9 +370,7 @@ export class PdfReader {
       decoded = parseObjectStreamHeader(data.bytes, Math.min(n.value, 1_000_000), first.value);
       this.objectStreams.put(streamNum, decoded);
     }
-    const value = objectFromStream(decoded, num, index);
-    // Streams cannot live in object streams; a reference there would be a different object.
-    return value === undefined || value instanceof PdfStream ? null : value;
+    return decoded;
   }
 
   private async streamData(

@@ -70,7 +70,8 @@ export type ChangeKind =
   | 'signature-changed'
   | 'object-changed'
   | 'appended-data'
-  | 'unreadable-revision';
+  | 'unreadable-revision'
+  | 'cross-reference-changed';
 
 export interface ChangeAfterSigning {
   /** 1-based revision (incremental update) that made the change. */

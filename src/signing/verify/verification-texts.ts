@@ -4,6 +4,7 @@
 import type { ByteRangeProblem } from './byte-range-check.js';
 import type { TimestampFailure } from './timestamp-check.js';
 import type { ChangeKind } from './verification-report.js';
+import { crossReferenceTrickEn, crossReferenceTrickVi } from './cross-reference-texts.js';
 
 export type ReportLang = 'vi' | 'en';
 
@@ -295,6 +296,8 @@ const vi: VerificationTexts = {
         return `${at}dữ liệu được nối vào cuối tệp ngoài mọi phiên bản hợp lệ (${subject}).`;
       case 'unreadable-revision':
         return `${at}phiên bản này không đọc được (${subject}).`;
+      case 'cross-reference-changed':
+        return `${at}${crossReferenceTrickVi(rawSubject)}.`;
     }
   },
   statusValid: (w) => (w > 0 ? `Chữ ký hợp lệ, có ${w} cảnh báo.` : 'Chữ ký hợp lệ.'),
@@ -450,6 +453,8 @@ const en: VerificationTexts = {
         return `${at}data appended to the file outside any valid revision (${subject}).`;
       case 'unreadable-revision':
         return `${at}this revision cannot be read (${subject}).`;
+      case 'cross-reference-changed':
+        return `${at}${crossReferenceTrickEn(subject)}.`;
     }
   },
   statusValid: (w) => (w > 0 ? `The signature is valid, with ${w} warning(s).` : 'The signature is valid.'),

@@ -14,6 +14,7 @@ import {
   type RevocationOptions,
 } from '../revocation/index.js';
 import { CertificatePool, displayName } from './certificate-pool.js';
+import { auditCrossReferences, skippedRevisionEnds } from './cross-reference-audit.js';
 import { readDocumentSecurityStore, type DssContents } from './document-security-store.js';
 import {
   analyseUpdate,
@@ -150,6 +151,7 @@ export async function verifyPdf(request: VerifyPdfRequest): Promise<Verification
       const known = final.revisions.some((r) => r.endOffset === end || r.eofMarkerEnd === end);
       if (!known && end > 0 && end <= final.size && (await endsWithEof(file, end))) ends.add(end);
     }
+    if (!repaired) for (const end of await skippedRevisionEnds(request.input, final.revisions)) ends.add(end);
     const boundaries = [...ends].sort((a, b) => a - b);
     if (boundaries.length === 0) boundaries.push(final.size);
     views = new RevisionViews(request.input, final.size, boundaries, final);
@@ -193,6 +195,16 @@ export async function verifyPdf(request: VerifyPdfRequest): Promise<Verification
 
     // Changes made by each update, computed once (revision n compared with n − 1).
     const updates = await analyseUpdates(views, final, texts, request.signal);
+    // What a viewer resolves through each later revision's own cross-reference (offsets, object
+    // stream indexes, generations, /Prev), which the object comparison above cannot see.
+    const tricks = await auditCrossReferences({
+      input: request.input,
+      boundaries: views.boundaries,
+      view: (n) => views!.view(n),
+      finalRepaired: repaired,
+    });
+    updates.facts.push(...tricks.facts);
+    for (const n of tricks.undecided) updates.unanalysed.add(n);
     const trailing = await trailingData(file, final);
     if (trailing !== null) {
       warnings.push(texts.trailingData(trailing));
@@ -371,6 +383,7 @@ export async function verifyPdf(request: VerifyPdfRequest): Promise<Verification
 
 /** Within a revision, what a person must hear first: changed content before bookkeeping. */
 const CHANGE_WEIGHT: readonly ChangeKind[] = [
+  'cross-reference-changed',
   'page-content-changed',
   'pages-changed',
   'object-changed',
