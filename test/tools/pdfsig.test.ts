@@ -1,19 +1,19 @@
 // test/support/pdfsig.ts on real pdfsig reports: a file signed by pdfsig itself (through
 // fixtures/pdf/pdfsig-sign.sh and the SoftHSM "Kyso Bench" token), incremental-saving attacks
-// (valid, but not covering the whole file), an unsigned file, and report shapes seen on the shared
-// corpus.
+// (valid, but not covering the whole file), an unsigned file, and report shapes seen on the corpus
+// (test/corpus).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PDFDocument, StandardFonts } from '@cantoo/pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { corpusPdfDir } from '../signing/pdf/corpus.js';
 import { UNSIGNED_FIELD, parsePdfsigReport, pdfsigSign, pdfsigVerify } from '../support/pdfsig.js';
 
 const CHAIRMAN_CN = 'Nguyễn Thị Hồng Nhung';
-const SHARED_PDF_DATA = process.env['KYSO_SHARED_PDF_DATA'] ?? '/work/shared/data/pdf';
-// An incremental-saving attack from the PDFBox test area: pdfsig calls its signature valid.
-const SHARED_ATTACK = path.join(SHARED_PDF_DATA, 'attacks/testarea-pdfbox2/pdfbox2/sign/isa_A.pdf');
+// An incremental-saving attack from the PDFBox test area (test/corpus): pdfsig calls its signature valid.
+const CORPUS_ATTACK = path.join(corpusPdfDir, 'attacks/testarea-pdfbox2/pdfbox2/sign/isa_A.pdf');
 
 let work = '';
 let fixtures = '';
@@ -109,19 +109,16 @@ describe('pdfsigVerify', () => {
     expect(report.raw).toContain('  - Not total document signed\n');
   });
 
-  it.skipIf(!fs.existsSync(SHARED_ATTACK))(
-    'reads an attack file from the shared corpus: valid, not total document signed',
-    async () => {
-      const report = await pdfsigVerify(SHARED_ATTACK, nssdb);
-      expect(report.exitCode).toBe(0);
-      expect(report.signatures).toHaveLength(1);
-      const [sig] = report.signatures;
-      expect(sig).toMatchObject({ index: 1, valid: true, totalDocumentSigned: false });
-      expect(sig?.signerCommonName).toBeTruthy();
-      expect(sig?.signedRanges).toMatch(/^\[0 - \d+\], \[\d+ - \d+\]$/);
-      expect(sig?.certificateValidation).toBeTruthy();
-    },
-  );
+  it('reads an attack file of test/corpus: valid, not total document signed', async () => {
+    const report = await pdfsigVerify(CORPUS_ATTACK, nssdb);
+    expect(report.exitCode).toBe(0);
+    expect(report.signatures).toHaveLength(1);
+    const [sig] = report.signatures;
+    expect(sig).toMatchObject({ index: 1, valid: true, totalDocumentSigned: false });
+    expect(sig?.signerCommonName).toBeTruthy();
+    expect(sig?.signedRanges).toMatch(/^\[0 - \d+\], \[\d+ - \d+\]$/);
+    expect(sig?.certificateValidation).toBeTruthy();
+  });
 
   it('returns no signatures for an unsigned file, with pdfsig exit code 2', async () => {
     const report = await pdfsigVerify(file('unsigned.pdf'), nssdb);
@@ -138,7 +135,7 @@ describe('pdfsigVerify', () => {
 });
 
 describe('parsePdfsigReport', () => {
-  it('parses the other shapes seen on the shared corpus', () => {
+  it('parses the other shapes seen on the corpus', () => {
     // Shapes from poppler 22.12 on pyHanko/PDFBox/iText files: an empty field, a signature without
     // /ByteRange nor certificate, an unsupported hash, and a second signature after them.
     const raw = [

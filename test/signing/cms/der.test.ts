@@ -87,7 +87,7 @@ describe('certificateIdentity', () => {
   });
 
   it('gives the issuer Name and serialNumber DER that pkijs finds, for every corpus certificate', () => {
-    expect(corpus.certificates.length).toBeGreaterThan(200);
+    expect(corpus.certificates.length).toBeGreaterThan(170); // 184 distinct in the test PKI and test/corpus
     for (const { der, source } of corpus.certificates) {
       const cert = pkijs.Certificate.fromBER(der);
       const identity = certificateIdentity(der);

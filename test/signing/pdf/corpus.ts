@@ -1,5 +1,5 @@
 // Test helpers: generates the PDF corpus (fixtures/pdf/make-corpus.mjs) into a temp folder per test
-// file, and locates the shared malformed/signed corpora next to the project.
+// file, and locates the third-party PDFs copied into test/corpus (see test/corpus/MANIFEST.jsonl).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -7,7 +7,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-export const sharedPdfDir = path.resolve(projectRoot, '../shared/data/pdf');
+/** The third-party files the tests read (test/corpus/README.md says where they come from). */
+export const corpusDir = path.join(projectRoot, 'test/corpus');
+/** test/corpus/pdf: the signed, attacks and malformed PDFs of other tools. */
+export const corpusPdfDir = path.join(corpusDir, 'pdf');
+/** @deprecated the old name of corpusPdfDir (it no longer points outside the repository). */
+export const sharedPdfDir = corpusPdfDir;
 
 export const CORPUS_FILES = [
   'simple-table.pdf',

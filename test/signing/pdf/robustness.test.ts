@@ -1,4 +1,4 @@
-// The reader against real-world damage: every file of the shared malformed corpus must end with a
+// The reader against real-world damage: every file of the malformed corpus (test/corpus) must end with a
 // result or a KysoError, quickly and in bounded memory; the signed corpus must read nearly entirely.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { isKysoError } from '../../../src/shared/errors.js';
 import { PdfReader } from '../../../src/signing/pdf/index.js';
 import type { PdfReaderOptions } from '../../../src/signing/pdf/index.js';
-import { listFiles, sharedPdfDir } from './corpus.js';
+import { listFiles, corpusPdfDir } from './corpus.js';
 
 const TIME_LIMIT_MS = 2000;
 const HEAP_LIMIT_BYTES = 512 * 1024 * 1024;
@@ -61,7 +61,7 @@ function summarise(label: string, results: Map<string, Outcome>): Record<string,
 
 async function runCorpus(dir: string, options: PdfReaderOptions): Promise<Map<string, Outcome>> {
   const files = listFiles(dir);
-  expect(files.length, `no files in ${dir}: the shared corpus is missing`).toBeGreaterThan(0);
+  expect(files.length, `no files in ${dir}: test/corpus is missing`).toBeGreaterThan(0);
   const results = new Map<string, Outcome>();
   let maxHeap = 0;
   for (const f of files) {
@@ -80,12 +80,12 @@ function expectWellBehaved(results: Map<string, Outcome>): void {
       o.ms > TIME_LIMIT_MS ||
       (o.kind === 'kyso' && o.code === 'INTERNAL'),
   );
-  expect(bad.map(([f, o]) => `${path.relative(sharedPdfDir, f)}: ${JSON.stringify(o)}`)).toEqual([]);
+  expect(bad.map(([f, o]) => `${path.relative(corpusPdfDir, f)}: ${JSON.stringify(o)}`)).toEqual([]);
 }
 
-describe('robustness on the shared corpora', () => {
-  const malformed = path.join(sharedPdfDir, 'malformed');
-  const signed = path.join(sharedPdfDir, 'signed');
+describe('robustness on the corpora of test/corpus', () => {
+  const malformed = path.join(corpusPdfDir, 'malformed');
+  const signed = path.join(corpusPdfDir, 'signed');
 
   it('every malformed file ends in a result or a KysoError, in time', async () => {
     const results = await runCorpus(malformed, {});

@@ -24,7 +24,7 @@ import {
 import type { UpdateBase, PdfDict, PdfNumber } from '../../../src/signing/pdf/index.js';
 import { parseValueAt } from '../../../src/signing/pdf/object-parser.js';
 import { parseXrefStreamData } from '../../../src/signing/pdf/xref.js';
-import { CORPUS_FILES, corpusMarker, listFiles, makeCorpus, run, sharedPdfDir } from './corpus.js';
+import { CORPUS_FILES, corpusMarker, listFiles, makeCorpus, run, corpusPdfDir } from './corpus.js';
 
 const NAME = 'Nguyễn Thị Hồng Nhung';
 let dir = '';
@@ -297,7 +297,7 @@ describe('IncrementalUpdate on real-world files', () => {
   const rank: Record<string, number> = { clean: 0, warnings: 1, damaged: 2, errors: 3 };
 
   it('never makes a file of the signed corpus worse for qpdf (every 5th file)', async () => {
-    const files = listFiles(path.join(sharedPdfDir, 'signed')).filter((_f, i) => i % 5 === 0);
+    const files = listFiles(path.join(corpusPdfDir, 'signed')).filter((_f, i) => i % 5 === 0);
     expect(files.length).toBeGreaterThan(0);
     const worse: string[] = [];
     let updated = 0;
@@ -330,7 +330,7 @@ describe('IncrementalUpdate on real-world files', () => {
       const readBack = (await again.catalog()).get('KysoTest');
       await again.close();
       if (rank[after]! > rank[before]! || !(readBack instanceof PdfRef && readBack.equals(ref))) {
-        worse.push(`${path.relative(sharedPdfDir, f)}: ${before} -> ${after}`);
+        worse.push(`${path.relative(corpusPdfDir, f)}: ${before} -> ${after}`);
       }
     }
     process.stdout.write(`real-world updates: ${updated} files updated, ${worse.length} worse\n`);

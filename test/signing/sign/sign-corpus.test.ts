@@ -21,7 +21,7 @@ import {
 } from '../../support/fixtures.js';
 import { checkSignedOutput } from '../../support/signed-output.js';
 import { pdfsigSign } from '../../support/pdfsig.js';
-import { makeCorpus, sharedPdfDir } from '../pdf/corpus.js';
+import { makeCorpus, corpusPdfDir } from '../pdf/corpus.js';
 
 let manager: TokenManager;
 let corpus: string;
@@ -142,7 +142,7 @@ describe('signing the corpus', () => {
 
   it('adds a signature to a document signed by another tool (adbe.pkcs7.detached) without breaking it', async () => {
     const input = path.join(
-      sharedPdfDir,
+      corpusPdfDir,
       'signed/itext-java/sign/signatures/LtvVerifierIntegrationTest/signingCertHasChainWithoutRevocationData.pdf',
     );
     const output = path.join(out, 'itext-then-kyso.pdf');

@@ -1,5 +1,5 @@
 // The trust store: PEM, DER and PKCS#7 files, folders, the managed store in <KYSO_HOME>/trust
-// (import, list, remove), and the Vietnamese roots of the shared data read in place.
+// (import, list, remove), and the Vietnamese roots copied into test/corpus/trust.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -14,9 +14,9 @@ import {
   removeTrustedCertificate,
 } from '../../../src/signing/verify/trust-store.js';
 import { pkiFile } from '../../support/fixtures.js';
-import { projectRoot } from '../pdf/corpus.js';
+import { corpusDir } from '../pdf/corpus.js';
 
-const VN = path.resolve(projectRoot, '../shared/data/trust/vn');
+const VN = path.join(corpusDir, 'trust/vn');
 let dir = '';
 
 beforeAll(() => {

@@ -1,12 +1,12 @@
 // Every attack class of pdf-insecurity.org, built by attack-samples.ts against a Kyso-signed
-// document, and the attack samples of the shared corpus: none may come out valid, and a later
+// document, and the attack samples of test/corpus: none may come out valid, and a later
 // revision that caused it must be named. pdfsig still calls most of these valid.
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyPdf } from '../../../src/signing/verify/verify-pdf.js';
-import { listFiles, sharedPdfDir } from '../pdf/corpus.js';
+import { listFiles, corpusPdfDir } from '../pdf/corpus.js';
 import { buildAttackSamples, type AttackSample } from './attack-samples.js';
 import { shadowReadyPdf, signAs, testTrust } from './sample-documents.js';
 
@@ -100,10 +100,12 @@ describe('attack samples built from a Kyso signature', () => {
   });
 });
 
-describe('attack samples of the shared corpus', () => {
-  const attacks = path.join(sharedPdfDir, 'attacks');
+describe('attack samples of test/corpus', () => {
+  const attacks = path.join(corpusPdfDir, 'attacks');
   it('none is valid', async () => {
-    expect(existsSync(attacks), `${attacks} is missing (CI keeps shared/ beside the clone)`).toBe(true);
+    expect(existsSync(attacks), `${attacks} is missing (test/corpus/MANIFEST.jsonl lists the files)`).toBe(
+      true,
+    );
     const files = listFiles(attacks).filter((f) => f.endsWith('.pdf'));
     expect(files.length).toBeGreaterThanOrEqual(30);
     for (const file of files) {

@@ -11,7 +11,7 @@ import type { SignatureReport, VerificationReport } from '../../../src/signing/v
 import { startTsaServer, type TsaServer } from '../../servers/tsa-server.js';
 import { fixturesDir, identity, pkiDir, pkiFile } from '../../support/fixtures.js';
 import { pdfsigSign, pdfsigVerify, type PdfsigReport } from '../../support/pdfsig.js';
-import { CORPUS_FILES, makeCorpus, sharedPdfDir } from '../pdf/corpus.js';
+import { CORPUS_FILES, makeCorpus, corpusPdfDir } from '../pdf/corpus.js';
 import { addDss } from './attack-samples.js';
 import {
   changeHexDigit,
@@ -243,10 +243,10 @@ describe("poppler's own signatures", () => {
   });
 });
 
-describe('signatures of other tools (shared corpus, read in place)', () => {
+describe('signatures of other tools (test/corpus)', () => {
   it('an iText PAdES B-LTA file: the signature, its DSS and document timestamp verify; unknown roots stay indeterminate', async () => {
     const input = path.join(
-      sharedPdfDir,
+      corpusPdfDir,
       'signed/itext-java/sign/signatures/sign/PadesSignatureLevelTest/cmp_padesSignatureLevelLTATest01.pdf',
     );
     const report = await verifyPdf({ input, trust: testTrust(), lang: 'en' });

@@ -1,14 +1,12 @@
 // Every certificate the tests can lay hands on, for comparing Kyso's certificate reading with
-// pkijs/asn1js: the files of the test PKI, the Vietnamese CA files of ../shared/data/trust, and the
-// certificates inside the CMS signatures (and their timestamp tokens) of the shared signed PDFs.
+// pkijs/asn1js: the files of the test PKI, the Vietnamese CA files of test/corpus/trust, and the
+// certificates inside the CMS signatures (and their timestamp tokens) of the PDFs of test/corpus/pdf.
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import * as asn1js from 'asn1js';
 import { pkiDir } from '../../support/fixtures.js';
-import { projectRoot } from '../pdf/corpus.js';
-
-export const sharedData = path.resolve(projectRoot, '../shared/data');
+import { corpusDir } from '../pdf/corpus.js';
 
 export interface CorpusCertificate {
   readonly der: Uint8Array;
@@ -23,12 +21,12 @@ function filesUnder(dir: string): string[] {
   });
 }
 
-/** The certificate files of the test PKI (keys, CRLs and PKCS#12 left out) and of shared/data/trust. */
+/** The certificate files of the test PKI (keys, CRLs and PKCS#12 left out) and of test/corpus/trust. */
 export function certificateFiles(): string[] {
   const pki = filesUnder(pkiDir()).filter(
     (f) => /\.(pem|der)$/.test(f) && !/\.key\.pem$|\.crl\.|\/ca\/|\/nssdb\//.test(f),
   );
-  return [...pki, ...filesUnder(path.join(sharedData, 'trust'))];
+  return [...pki, ...filesUnder(path.join(corpusDir, 'trust'))];
 }
 
 export function pemBlocks(bytes: Uint8Array): Uint8Array[] {
@@ -105,7 +103,7 @@ export function certificateCorpus(): {
     }
   }
   let signatures = 0;
-  for (const file of filesUnder(path.join(sharedData, 'pdf')).filter((f) => f.endsWith('.pdf'))) {
+  for (const file of filesUnder(path.join(corpusDir, 'pdf')).filter((f) => f.endsWith('.pdf'))) {
     for (const cms of signatureContents(readFileSync(file))) {
       let parsed: Node;
       try {
@@ -115,7 +113,7 @@ export function certificateCorpus(): {
       }
       const found = cmsCertificates(parsed);
       if (found.length > 0) signatures++;
-      found.forEach((der) => add(der, path.relative(sharedData, file)));
+      found.forEach((der) => add(der, path.relative(corpusDir, file)));
     }
   }
   cached = { certificates: [...seen.values()], files, signatures };

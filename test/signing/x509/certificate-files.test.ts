@@ -1,5 +1,5 @@
 // Certificate files as IT staff hand them over (PEM, DER, PKCS#7 in DER or PEM), read with the
-// DER reader: the same certificates pkijs finds, for every file of the test PKI and the shared data.
+// DER reader: the same certificates pkijs finds, for every file of the test PKI and test/corpus.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -48,7 +48,7 @@ function openssl(...args: string[]): void {
 }
 
 describe('parseCertificateBundle', () => {
-  it('finds what pkijs finds in every certificate file of the test PKI and the shared data', () => {
+  it('finds what pkijs finds in every certificate file of the test PKI and test/corpus', () => {
     const files = certificateFiles();
     expect(files.length).toBeGreaterThan(40);
     expect(files.some((f) => f.endsWith('.p7b'))).toBe(true);
