@@ -26,7 +26,8 @@ async function bundle(outfile, only) {
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    external: ['pkcs11js', 'node-forge', '@cantoo/fontkit'],
+    // better-sqlite3 (the outbox) is a native addon: required from node_modules at run time.
+    external: ['pkcs11js', 'node-forge', '@cantoo/fontkit', 'better-sqlite3'],
     define: {
       // import.meta does not exist in CommonJS: the engine only uses import.meta.url, to resolve
       // packages and files next to it, which the bundle's own file URL serves as well.

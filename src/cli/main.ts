@@ -32,12 +32,20 @@ Usage:
               [--if-due] [--overwrite] [--json] [--lang vi|en]
               (adds the DSS — certificates, OCSP, CRLs — and for B-LTA an archive timestamp;
                --if-due renews B-LTA only when its timestamp nears expiry)
+  kyso upload FILE... --dossier CODE [--server URL | --folder DIR] [--doc-number TEXT] [--doc-type TEXT]
+              [--queue-only] [--no-copy] [--allow-broken-signatures] [--wait SECONDS] [--json] [--lang vi|en]
+              (credential from KYSO_UPLOAD_TOKEN; exit 0: every file delivered, or queued with --queue-only)
+  kyso outbox list [--json] [--state queued,sending,delivered,failed,cancelled]
+  kyso outbox retry ID | --all-failed
+  kyso outbox cancel ID
+  kyso outbox flush [--wait SECONDS] [--json]   (exit 0: nothing left pending or failed; 1 otherwise)
   kyso --help | --version
 
 Environment:
   KYSO_HOME            data folder (settings, demo identity, reports)
   KYSO_PKCS11_MODULE   PKCS#11 library path(s), separated by '${process.platform === 'win32' ? ';' : ':'}'
   KYSO_LANG            vi (default) or en
+  KYSO_UPLOAD_TOKEN    credential for the one-stop system (bearer token, or the OAuth2 client secret)
 `;
 
 export type Command = (argv: string[], lang: Lang) => Promise<number>;
@@ -65,11 +73,15 @@ async function loadCommand(name: string): Promise<Command | undefined> {
     return (await import('./verify-command.js')).verifyCommand;
   if (name === 'extend' && (typeof __KYSO_ONLY_COMMAND__ !== 'string' || __KYSO_ONLY_COMMAND__ === 'extend'))
     return (await import('./extend-command.js')).extendCommand;
+  if (name === 'upload' && (typeof __KYSO_ONLY_COMMAND__ !== 'string' || __KYSO_ONLY_COMMAND__ === 'upload'))
+    return (await import('./upload-command.js')).uploadCommand;
+  if (name === 'outbox' && (typeof __KYSO_ONLY_COMMAND__ !== 'string' || __KYSO_ONLY_COMMAND__ === 'outbox'))
+    return (await import('./outbox-command.js')).outboxCommand;
   return undefined;
 }
 
 /** The commands, for the launcher: each has its own bundle. */
-export const COMMAND_NAMES = ['tokens', 'doctor', 'sign', 'batch', 'verify', 'extend'] as const;
+export const COMMAND_NAMES = ['tokens', 'doctor', 'sign', 'batch', 'verify', 'extend', 'upload', 'outbox'] as const;
 
 function peekLang(argv: readonly string[]): string | undefined {
   const i = argv.indexOf('--lang');

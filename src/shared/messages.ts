@@ -181,6 +181,18 @@ export const MESSAGES: Readonly<Record<ErrorCode, { readonly vi: Text; readonly 
     vi: () => 'Loại khóa của chứng thư số không được hỗ trợ.',
     en: () => 'The certificate’s key type is not supported.',
   },
+  TRUST_STORE_BROKEN: {
+    vi: (d) => `Kho chứng thư tin cậy bị hỏng (${s(d['path'])}); hãy sửa hoặc xóa tệp này.`,
+    en: (d) => `The trust store is damaged (${s(d['path'])}); fix or delete this file.`,
+  },
+  TRUST_CERT_NOT_FOUND: {
+    vi: (d) => `Không có chứng thư nào trong danh sách tin cậy có dấu vân tay ${s(d['fingerprint'])}.`,
+    en: (d) => `No certificate of the trust list has the fingerprint ${s(d['fingerprint'])}.`,
+  },
+  TRUST_ADD_DECLINED: {
+    vi: () => 'Chưa thêm chứng thư nào: người dùng không xác nhận.',
+    en: () => 'Nothing was added: the addition was not confirmed.',
+  },
   PDF_EMPTY: { vi: () => 'Tệp rỗng.', en: () => 'The file is empty.' },
   PDF_NOT_PDF: { vi: () => 'Tệp không phải PDF.', en: () => 'The file is not a PDF.' },
   PDF_TRUNCATED: {
@@ -326,6 +338,155 @@ export const MESSAGES: Readonly<Record<ErrorCode, { readonly vi: Text; readonly 
       `Một đợt ký khác đang chạy trên thư mục ${s(d['path'])} (tiến trình ${s(d['pid'])}${d['host'] ? ` trên máy ${s(d['host'])}` : ''}). Nếu chắc chắn không còn chạy, hãy xóa tệp ${s(d['lock'])}.`,
     en: (d) =>
       `Another batch is running on ${s(d['path'])} (process ${s(d['pid'])}${d['host'] ? ` on ${s(d['host'])}` : ''}). If it surely is not, delete ${s(d['lock'])}.`,
+  },
+  UPLOAD_DOSSIER_CODE_INVALID: {
+    vi: (d) =>
+      `Mã hồ sơ "${s(d['code'])}" không đúng dạng (ví dụ 000.00.01.H22-261126-0001: mã đơn vị, ngày tiếp nhận yymmdd, số thứ tự).`,
+    en: (d) =>
+      `"${s(d['code'])}" is not a dossier code (e.g. 000.00.01.H22-261126-0001: unit code, receipt date yymmdd, sequence).`,
+  },
+  UPLOAD_NO_DESTINATION: {
+    vi: () =>
+      'Chưa cấu hình nơi gửi hồ sơ: dùng --server URL hoặc đặt upload.server (hoặc upload.folder.path) trong settings.json.',
+    en: () =>
+      'No destination for results: use --server URL or set upload.server (or upload.folder.path) in settings.json.',
+  },
+  UPLOAD_CREDENTIAL_MISSING: {
+    vi: () =>
+      'Chưa có khóa truy cập hệ thống một cửa: đặt biến môi trường KYSO_UPLOAD_TOKEN (không ghi vào dòng lệnh). Chưa gửi tệp nào.',
+    en: () =>
+      'No credential for the one-stop system: set the KYSO_UPLOAD_TOKEN environment variable (never on the command line). Nothing was sent.',
+  },
+  UPLOAD_SIGNATURE_BROKEN: {
+    vi: (d) =>
+      `Chữ ký số trong ${s(d['path'])} bị hỏng (${s(d['reason'])}): không đưa vào hàng đợi gửi. Nếu vẫn muốn gửi, dùng --allow-broken-signatures.`,
+    en: (d) =>
+      `The signatures in ${s(d['path'])} are broken (${s(d['reason'])}): not queued. To send it anyway, use --allow-broken-signatures.`,
+  },
+  UPLOAD_UNSIGNED: {
+    vi: (d) =>
+      `${s(d['path'])} chưa có chữ ký số: không đưa vào hàng đợi gửi. Nếu vẫn muốn gửi, dùng --allow-broken-signatures.`,
+    en: (d) =>
+      `${s(d['path'])} carries no signature: not queued. To send it anyway, use --allow-broken-signatures.`,
+  },
+  UPLOAD_UNAUTHORIZED: {
+    vi: (d) =>
+      `Hệ thống một cửa từ chối khóa truy cập (HTTP ${s(d['status'])}): kiểm tra KYSO_UPLOAD_TOKEN hoặc cấu hình OAuth2. Tệp chưa được gửi.`,
+    en: (d) =>
+      `The one-stop system refused the credential (HTTP ${s(d['status'])}): check KYSO_UPLOAD_TOKEN or the OAuth2 settings. The file was not delivered.`,
+  },
+  UPLOAD_TOO_LARGE: {
+    vi: (d) =>
+      `Hệ thống một cửa không nhận tệp lớn như vậy (HTTP 413${d['message'] ? `: ${s(d['message'])}` : ''}).`,
+    en: (d) =>
+      `The one-stop system does not accept a file this large (HTTP 413${d['message'] ? `: ${s(d['message'])}` : ''}).`,
+  },
+  UPLOAD_REJECTED: {
+    vi: (d) => `Hệ thống một cửa từ chối tệp (HTTP ${s(d['status'])}): ${s(d['message'])}`,
+    en: (d) => `The one-stop system refused the file (HTTP ${s(d['status'])}): ${s(d['message'])}`,
+  },
+  UPLOAD_SERVER_ERROR: {
+    vi: (d) => `Hệ thống một cửa đang lỗi (HTTP ${s(d['status'])}); sẽ gửi lại sau.`,
+    en: (d) => `The one-stop system answered with an error (HTTP ${s(d['status'])}); it will be retried.`,
+  },
+  UPLOAD_UNREACHABLE: {
+    vi: (d) => `Không kết nối được tới ${s(d['url'])}${d['reason'] ? ` (${s(d['reason'])})` : ''}; sẽ gửi lại sau.`,
+    en: (d) => `Cannot reach ${s(d['url'])}${d['reason'] ? ` (${s(d['reason'])})` : ''}; it will be retried.`,
+  },
+  UPLOAD_TIMEOUT: {
+    vi: (d) => `${s(d['url'])} không trả lời kịp; sẽ gửi lại sau (cùng khóa chống trùng, không gửi trùng).`,
+    en: (d) => `${s(d['url'])} did not answer in time; it will be retried (same idempotency key, never twice).`,
+  },
+  UPLOAD_TLS: {
+    vi: (d) =>
+      `Kết nối an toàn tới ${s(d['url'])} thất bại${d['reason'] ? ` (${s(d['reason'])})` : ''}: chứng thư máy chủ không tin cậy hoặc TLS cũ hơn 1.2.`,
+    en: (d) =>
+      `The secure connection to ${s(d['url'])} failed${d['reason'] ? ` (${s(d['reason'])})` : ''}: untrusted server certificate or TLS older than 1.2.`,
+  },
+  UPLOAD_FILE_CHANGED: {
+    vi: (d) => `Tệp ${s(d['path'])} đã bị thay đổi hoặc xóa sau khi đưa vào hàng đợi; không gửi.`,
+    en: (d) => `${s(d['path'])} was changed or removed after it was queued; not sent.`,
+  },
+  UPLOAD_OAUTH_FAILED: {
+    vi: (d) => `Không lấy được mã truy cập OAuth2 từ ${s(d['url'])} (${s(d['reason'])}).`,
+    en: (d) => `Could not obtain an OAuth2 access token from ${s(d['url'])} (${s(d['reason'])}).`,
+  },
+  UPLOAD_OUTBOX_UNAVAILABLE: {
+    vi: (d) => `Không mở được hàng đợi gửi ${s(d['path'])} (${s(d['reason'])}).`,
+    en: (d) => `Cannot open the outbox ${s(d['path'])} (${s(d['reason'])}).`,
+  },
+  UPLOAD_ITEM_NOT_FOUND: {
+    vi: (d) => `Không có mục số ${s(d['id'])} trong hàng đợi gửi.`,
+    en: (d) => `The outbox has no item ${s(d['id'])}.`,
+  },
+  UPLOAD_ITEM_STATE: {
+    vi: (d) => `Mục số ${s(d['id'])} đang ở trạng thái "${s(d['state'])}": không thể ${s(d['action']) === 'cancel' ? 'hủy' : 'gửi lại'}.`,
+    en: (d) => `Item ${s(d['id'])} is ${s(d['state'])}: it cannot be ${s(d['action']) === 'cancel' ? 'cancelled' : 'retried'}.`,
+  },
+  BRIDGE_NOT_LOCAL: {
+    vi: (d) => `Cầu nối chỉ được nghe trên máy này (127.0.0.1, ::1), không phải ${s(d['address'])}.`,
+    en: (d) => `The bridge listens on this machine only (127.0.0.1, ::1), not on ${s(d['address'])}.`,
+  },
+  BRIDGE_PORT_IN_USE: {
+    vi: (d) => `Cổng ${s(d['port'])} đang được chương trình khác dùng (có thể là plugin ký số khác): hãy tắt nó hoặc chọn --port khác.`,
+    en: (d) => `Port ${s(d['port'])} is used by another program (perhaps another signing plugin): stop it or choose another --port.`,
+  },
+  BRIDGE_CERTIFICATE_UNREADABLE: {
+    vi: (d) => `Không đọc được chứng thư TLS của cầu nối trong ${s(d['path'])}; xóa thư mục đó để tạo lại (rồi cài tin cậy lại cho trình duyệt).`,
+    en: (d) => `Cannot read the bridge's TLS certificate in ${s(d['path'])}; delete that folder to make a new one (then trust it again in the browsers).`,
+  },
+  BRIDGE_REQUEST_INVALID: {
+    vi: (d) => `Yêu cầu ký không hợp lệ: ${s(d['reason'])}`,
+    en: (d) => `Invalid signing request: ${s(d['reason'])}`,
+  },
+  BRIDGE_HOST_NOT_ALLOWED: {
+    vi: (d) => `Máy chủ ${s(d['host'])} không thuộc danh sách trang được phép; Kyso không tải tệp từ đó và không gửi tệp đến đó.`,
+    en: (d) => `The server ${s(d['host'])} is not on the allowed list; Kyso neither downloads from it nor sends files to it.`,
+  },
+  BRIDGE_DOWNLOAD_FAILED: {
+    vi: (d) => `Không tải được văn bản cần ký: ${s(d['reason'])}`,
+    en: (d) => `Cannot download the document to sign: ${s(d['reason'])}`,
+  },
+  BRIDGE_FILE_TOO_LARGE: {
+    vi: (d) => `Văn bản lớn hơn giới hạn ${s(d['limitMB'])} MB của cầu nối.`,
+    en: (d) => `The document is larger than the bridge's limit of ${s(d['limitMB'])} MB.`,
+  },
+  BRIDGE_DECLINED: {
+    vi: () => 'Người dùng đã từ chối ký văn bản này.',
+    en: () => 'The user declined to sign this document.',
+  },
+  BRIDGE_BUSY: {
+    vi: () => 'Có quá nhiều yêu cầu ký đang chờ; hãy thử lại sau.',
+    en: () => 'Too many signing requests are waiting; try again later.',
+  },
+  BRIDGE_UPLOAD_FAILED: {
+    vi: (d) => `Đã ký nhưng không gửi được văn bản lên hệ thống (${s(d['reason'])}); bản đã ký được giữ lại tại ${s(d['path'])}.`,
+    en: (d) => `Signed, but the document could not be sent to the system (${s(d['reason'])}); the signed file is kept at ${s(d['path'])}.`,
+  },
+  CONTRACT_INVALID_REQUEST: {
+    vi: (d) => `Yêu cầu không hợp lệ (${s(d['channel'])}): ${s(d['reason'])}`,
+    en: (d) => `Invalid request (${s(d['channel'])}): ${s(d['reason'])}`,
+  },
+  FRAME_REJECTED: {
+    vi: () => 'Yêu cầu bị từ chối: không đến từ cửa sổ của Kyso.',
+    en: () => 'Request refused: it does not come from a Kyso window.',
+  },
+  ENGINE_CRASHED: {
+    vi: () =>
+      'Bộ phận ký số của Kyso bị dừng đột ngột và đã được khởi động lại; không có tệp nào được ghi. Hãy thử lại.',
+    en: () => "Kyso's signing process stopped unexpectedly and was restarted; no file was written. Try again.",
+  },
+  DOCUMENT_NOT_OPEN: {
+    vi: () => 'Văn bản chưa được mở hoặc đã đóng; hãy mở lại tệp PDF.',
+    en: () => 'The document is not open (or was closed); open the PDF again.',
+  },
+  WEB_HOST_UNAUTHORIZED: {
+    vi: () => 'Truy cập bị từ chối: thiếu hoặc sai mã truy cập của phiên.',
+    en: () => "Access refused: the session's access token is missing or wrong.",
+  },
+  WEB_HOST_NOT_LOOPBACK: {
+    vi: (d) => `Máy chủ phát triển chỉ nghe trên 127.0.0.1, không trên ${s(d['host'])}.`,
+    en: (d) => `The development host listens on 127.0.0.1 only, not on ${s(d['host'])}.`,
   },
   INTERNAL: {
     vi: () => 'Lỗi nội bộ của Kyso. Hãy gửi báo cáo (kyso doctor) cho bộ phận CNTT.',

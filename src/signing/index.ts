@@ -15,3 +15,4 @@ export * from './verify-api.js';
 export * from './appearance-api.js';
 export * from './batch-api.js';
 export * from './long-term-api.js';
+export * from './upload-api.js';

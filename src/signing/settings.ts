@@ -70,6 +70,65 @@ export const SettingsSchema = object({
   ltv: object({
     renewBeforeDays: intOr(1, 3650, 180),
   }),
+  /** The local bridge for web one-stop systems (kyso bridge, src/signing/bridge). */
+  bridge: object({
+    /** Origins (scheme://host[:port]) whose pages may ask for signatures; nothing is served without one. */
+    allowedOrigins: withDefault(array(string({ minLength: 1 })), []),
+    port: intOr(1, 65535, 8987),
+    /** tls: wss:// only; plain: ws:// only (development); both: either, on the same port. */
+    mode: withDefault(oneOf(['tls', 'plain', 'both'] as const), 'tls'),
+    /** Largest document downloaded for signing, in MiB. */
+    maxFileMB: intOr(1, 2048, 50),
+    /** The clerk's SignIssued: the text block (number and date) or the agency seal image. */
+    issuedTemplate: withDefault(oneOf(['text', 'seal'] as const), 'text'),
+    /** Name of the multipart field that carries the signed file to FileUploadHandler. */
+    uploadField: withDefault(string({ minLength: 1 }), 'file'),
+  }),
+  /** Delivery of signed results to the one-stop system (kyso upload, the outbox); see upload/upload-destination.ts. */
+  upload: object({
+    /** rest: POST to the one-stop system (README "One-stop REST contract"); folder: a shared folder. */
+    adapter: withDefault(oneOf(['rest', 'folder'] as const), 'rest'),
+    /** Base URL of the one-stop system, e.g. https://motcua.example.gov.vn/api. */
+    server: optional(httpUrl()),
+    rest: object({
+      /** Request path under the server; {dossierCode} is replaced (URL-encoded). */
+      path: withDefault(string({ minLength: 1 }), '/dossiers/{dossierCode}/results'),
+      fileField: withDefault(string({ minLength: 1 }), 'file'),
+      metadataField: withDefault(string({ minLength: 1 }), 'metadata'),
+      idempotencyHeader: withDefault(string({ minLength: 1 }), 'Idempotency-Key'),
+      /** Statuses meaning delivered; empty: any 2xx. */
+      successStatuses: withDefault(array(int(100, 599)), []),
+      /** Statuses meaning "already delivered" (a repeated idempotency key). */
+      alreadyDeliveredStatuses: withDefault(array(int(100, 599)), [409]),
+      /** For systems that answer 200 with a status inside: a top-level JSON member, and the value meaning success. */
+      successJsonField: optional(string({ minLength: 1 })),
+      successJsonValue: optional(string()),
+      /** Inactivity deadline of one request, in milliseconds. */
+      timeoutMs: intOr(100, 600_000, 60_000),
+      /** Extra CA certificates (PEM files) trusted for the server, besides the system's. */
+      caFiles: withDefault(paths, []),
+      /** bearer: a fixed token; oauth2: client credentials (the secret is the credential); none. */
+      auth: withDefault(oneOf(['bearer', 'oauth2', 'none'] as const), 'bearer'),
+      oauth2: object({
+        tokenUrl: optional(httpUrl()),
+        clientId: optional(string({ minLength: 1 })),
+        scope: optional(string()),
+      }),
+    }),
+    folder: object({
+      /** The shared folder (network share) results are written to. */
+      path: optional(string({ minLength: 1 })),
+    }),
+    retry: object({
+      /** First retry after about this long; doubles each time, with jitter, up to maxMs. */
+      baseMs: intOr(1, 3_600_000, 2_000),
+      maxMs: intOr(1, 86_400_000, 600_000),
+      /** After this many attempts a document is failed (manual retry). */
+      maxAttempts: intOr(1, 1000, 12),
+    }),
+    /** Documents in flight at once. */
+    concurrency: intOr(1, 16, 2),
+  }),
 });
 
 export type Settings = Infer<typeof SettingsSchema>;

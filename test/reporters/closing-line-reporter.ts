@@ -1,12 +1,16 @@
-import type { Reporter, TestModule } from 'vitest/node';
+import type { Reporter, SerializedError, TestModule } from 'vitest/node';
 
 /**
  * Prints one plain closing line, `tests: N passed, N failed[, N skipped]`, after vitest's own
  * summary. CI judges a run by a line of that form (vitest's coloured table is not one it reads), so
- * without it a green run counts as having executed no test.
+ * without it a green run counts as having executed no test. An error outside any test (an
+ * unhandled rejection, a crashed worker) fails the run, so it counts as a failure here too.
  */
 export default class ClosingLineReporter implements Reporter {
-  onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
+  onTestRunEnd(
+    testModules: ReadonlyArray<TestModule>,
+    unhandledErrors: ReadonlyArray<SerializedError> = [],
+  ): void {
     let passed = 0;
     let failed = 0;
     let skipped = 0;
@@ -20,6 +24,7 @@ export default class ClosingLineReporter implements Reporter {
       // A file that fails to load has no tests but is still a failure.
       if (module.state() === 'failed' && !module.children.size) failed += 1;
     }
+    failed += unhandledErrors.length;
     const tail = skipped ? `, ${skipped} skipped` : '';
     process.stdout.write(`\ntests: ${passed} passed, ${failed} failed${tail}\n`);
   }

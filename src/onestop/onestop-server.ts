@@ -1,0 +1,103 @@
+// The reference one-stop server for development and tests: real HTTP on 127.0.0.1 implementing the
+// REST contract (results-module.ts), OAuth2 client credentials (oauth-module.ts) and admin routes
+// (admin-module.ts), each a module on one router, so later modules (an approval inbox, the bridge's
+// upload handler) are added the same way.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { TrustStore } from '../signing/verify-api.js';
+import { adminModule, type OnestopStats } from './admin-module.js';
+import { FaultPlan, NO_FAULTS, type FaultSettings } from './fault-plan.js';
+import { oauthModule } from './oauth-module.js';
+import { ReceiptStore } from './receipt-store.js';
+import { resultsModule } from './results-module.js';
+import { Router, sendJson } from './router.js';
+
+export interface OnestopServerOptions {
+  /** Where received files and the receipt journal go. */
+  readonly dataDir: string;
+  /** 0: any free port. */
+  readonly port?: number;
+  /** Accepted bearer tokens; empty and no OAuth2 clients: no credential needed. */
+  readonly tokens?: readonly string[];
+  /** OAuth2 clients (id → secret) and their tokens' lifetime. */
+  readonly oauthClients?: Readonly<Record<string, string>>;
+  readonly tokenLifetimeSeconds?: number;
+  /** Largest accepted request, in bytes (413 above). */
+  readonly maxBytes?: number;
+  readonly faults?: FaultSettings;
+  readonly seed?: number;
+  readonly trust?: TrustStore;
+  /** Extra modules (routes) to add to the router. */
+  readonly modules?: readonly ((router: Router) => void)[];
+}
+
+export interface OnestopServer {
+  readonly url: string;
+  readonly store: ReceiptStore;
+  readonly faults: FaultPlan;
+  stats(): OnestopStats;
+  close(): Promise<void>;
+}
+
+export async function startOnestopServer(options: OnestopServerOptions): Promise<OnestopServer> {
+  const router = new Router();
+  const store = new ReceiptStore(options.dataDir);
+  const faults = new FaultPlan(options.faults ?? NO_FAULTS, options.seed ?? Date.now());
+  const answers = new Map<string, number>();
+  const held = new Set<http.ServerResponse>();
+  const tokens = new Set(options.tokens ?? []);
+  const oauth = oauthModule(router, {
+    clients: options.oauthClients ?? {},
+    lifetimeSeconds: options.tokenLifetimeSeconds ?? 300,
+  });
+  const open = tokens.size === 0 && Object.keys(options.oauthClients ?? {}).length === 0;
+  resultsModule(router, {
+    store,
+    faults,
+    answers,
+    held,
+    maxBytes: options.maxBytes ?? 50 * 1024 * 1024,
+    ...(options.trust ? { trust: options.trust } : {}),
+    isAuthorized: (header) => {
+      if (open) return true;
+      const m = /^Bearer\s+(\S+)$/i.exec(header ?? '');
+      if (!m?.[1]) return false;
+      return tokens.has(m[1]) || oauth.isIssued(m[1]);
+    },
+  });
+  const admin = adminModule(router, { store, faults, answers });
+  for (const add of options.modules ?? []) add(router);
+
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const found = router.match(req.method ?? 'GET', url.pathname);
+    if (found === undefined || found === 'method') {
+      req.resume();
+      sendJson(res, found === 'method' ? 405 : 404, {
+        message: found === 'method' ? 'method not allowed' : 'not found',
+      });
+      return;
+    }
+    Promise.resolve(found.handler(req, res, found.params)).catch((error: unknown) => {
+      if (!res.headersSent) sendJson(res, 500, { message: (error as Error).message.slice(0, 200) });
+      else res.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    store,
+    faults,
+    stats: admin.stats,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const res of held) res.destroy();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
