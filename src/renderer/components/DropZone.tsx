@@ -1,6 +1,7 @@
 // The empty screen: a large drop target with the open button.
 import type { ContractError } from '../../shared/contract/index.js';
 import { useApp } from '../app-context.js';
+import { Icon } from './Icon.js';
 import { OpenPdfButton } from './OpenPdfButton.js';
 import { usePdfDrop } from './use-pdf-drop.js';
 
@@ -13,8 +14,8 @@ export function DropZone(props: {
   const drop = usePdfDrop(props.onPath, props.onError);
   return (
     <div className={drop.active ? 'drop-zone active' : 'drop-zone'} {...drop.props} data-testid="drop-zone">
-      <div className="drop-icon" aria-hidden="true">
-        ⬇
+      <div className="drop-icon">
+        <Icon name="upload" size={48} />
       </div>
       <div className="drop-title">{drop.active ? t('common.dropActive') : t('common.dropHere')}</div>
       <p>{props.intro}</p>

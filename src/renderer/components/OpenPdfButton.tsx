@@ -1,5 +1,6 @@
 // "Mở tệp PDF": the open dialog is a service (native in Electron, answered by the web host here).
 import { useApp } from '../app-context.js';
+import { Icon } from './Icon.js';
 
 export function OpenPdfButton({ onPath, primary }: { onPath: (path: string) => void; primary?: boolean }) {
   const { client, t } = useApp();
@@ -13,7 +14,7 @@ export function OpenPdfButton({ onPath, primary }: { onPath: (path: string) => v
         });
       }}
     >
-      <span aria-hidden="true">📂</span>
+      <Icon name="open" size={18} />
       {t('common.openPdf')}
     </button>
   );

@@ -187,7 +187,7 @@ export const en: Record<MessageKey, string> = {
   'devices.loaded': 'Loaded',
   'devices.failed': 'Not loaded',
   'devices.manufacturer': 'Manufacturer',
-  'devices.slots': 'Slots: {count}',
+  'devices.slotCount': 'Slots',
   'devices.slotEmpty': 'Slot {slot}: no device',
   'devices.token': 'Device “{label}”',
   'devices.serial': 'Serial',

@@ -17,17 +17,15 @@ export function formatDate(iso: string, language: Language): string {
 export function formatDateTime(iso: string, language: Language): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  const text = new Intl.DateTimeFormat(language === 'vi' ? 'vi-VN' : 'en-GB', {
+  const time = new Intl.DateTimeFormat('en-GB', {
     timeZone: ZONE,
-    day: '2-digit',
-    month: '2-digit',
-    year: 'numeric',
     hour: '2-digit',
     minute: '2-digit',
     second: '2-digit',
     hour12: false,
   }).format(d);
-  return `${text} (+07:00)`;
+  // Day first, then the time, as the signature appearance writes it.
+  return `${formatDate(iso, language)} ${time} (+07:00)`;
 }
 
 /** The CN of a distinguished name, else the whole name. */

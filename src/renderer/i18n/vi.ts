@@ -187,7 +187,7 @@ export const vi = {
   'devices.loaded': 'Đã nạp',
   'devices.failed': 'Không nạp được',
   'devices.manufacturer': 'Nhà sản xuất',
-  'devices.slots': 'Khe cắm: {count}',
+  'devices.slotCount': 'Số khe cắm',
   'devices.slotEmpty': 'Khe {slot}: không có thiết bị',
   'devices.token': 'Thiết bị «{label}»',
   'devices.serial': 'Số sê-ri',

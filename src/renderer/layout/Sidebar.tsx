@@ -1,13 +1,14 @@
 // The left column: the app's name, the three screens, the language switch.
 import { useApp } from '../app-context.js';
+import { Icon, type IconName } from '../components/Icon.js';
 import type { MessageKey } from '../i18n/translate.js';
 
 export type ScreenName = 'sign' | 'verify' | 'devices';
 
-const SCREENS: readonly { name: ScreenName; label: MessageKey; icon: string }[] = [
-  { name: 'sign', label: 'nav.sign', icon: '✎' },
-  { name: 'verify', label: 'nav.verify', icon: '✓' },
-  { name: 'devices', label: 'nav.devices', icon: '⌘' },
+const SCREENS: readonly { name: ScreenName; label: MessageKey; icon: IconName }[] = [
+  { name: 'sign', label: 'nav.sign', icon: 'sign' },
+  { name: 'verify', label: 'nav.verify', icon: 'verify' },
+  { name: 'devices', label: 'nav.devices', icon: 'devices' },
 ];
 
 export function Sidebar({ screen, onNavigate }: { screen: ScreenName; onNavigate: (s: ScreenName) => void }) {
@@ -27,8 +28,8 @@ export function Sidebar({ screen, onNavigate }: { screen: ScreenName; onNavigate
             aria-current={screen === s.name ? 'page' : undefined}
             onClick={() => onNavigate(s.name)}
           >
-            <span className="nav-icon" aria-hidden="true">
-              {s.icon}
+            <span className="nav-icon">
+              <Icon name={s.icon} />
             </span>
             {t(s.label)}
           </button>

@@ -139,6 +139,7 @@ export function DocumentViewer({
             className="page-frame"
             data-page={page}
             data-scale={scale}
+            data-shown={shown?.page === page && shown.doc === doc.documentId ? 'true' : undefined}
             style={{ width: `${width * scale}px`, height: `${height * scale}px` }}
           >
             {pdf && available > 0 && (
@@ -148,6 +149,7 @@ export function DocumentViewer({
                 scale={scale}
                 label={t('viewer.page', { page, count: doc.pageCount })}
                 onRendered={() => {
+                  performance.mark('kyso:page-shown');
                   setShown({ page, doc: doc.documentId });
                   onPageShown?.();
                 }}

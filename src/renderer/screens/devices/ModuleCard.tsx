@@ -26,8 +26,8 @@ export function ModuleCard({ module: m }: { module: TokenModuleView }) {
         </dd>
         {m.loaded && (
           <>
-            <dt>{t('devices.slots', { count: m.slots.length })}</dt>
-            <dd>{m.description ?? ''}</dd>
+            <dt>{t('devices.slotCount')}</dt>
+            <dd>{m.slots.length}</dd>
           </>
         )}
       </dl>

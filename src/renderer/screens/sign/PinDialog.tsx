@@ -59,9 +59,12 @@ export function PinDialog(props: {
             {t('pin.pad')}
           </p>
         ) : (
-          <label className="field" style={{ marginTop: 0 }}>
-            <span style={{ fontWeight: 600 }}>{t('pin.label')}</span>
+          <div className="field" style={{ marginTop: 0 }}>
+            <label htmlFor="pin-input" style={{ fontWeight: 600 }}>
+              {t('pin.label')}
+            </label>
             <input
+              id="pin-input"
               ref={input}
               className="pin-input"
               type="password"
@@ -81,7 +84,7 @@ export function PinDialog(props: {
                 ? t('pin.empty')
                 : t('pin.lengthHint', { min: token.minPinLength, max: token.maxPinLength })}
             </span>
-          </label>
+          </div>
         )}
         {finalTry && (
           <label className="choice" style={{ borderColor: 'var(--invalid)' }}>

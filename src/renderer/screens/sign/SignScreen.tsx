@@ -106,6 +106,7 @@ export function SignScreen({
     const controller = new AbortController();
     abort.current = controller;
     dispatch({ type: 'signing' });
+    performance.mark('kyso:sign-start');
     const r = await client.call(
       'sign.run',
       {
@@ -123,8 +124,16 @@ export function SignScreen({
       },
       { signal: controller.signal, onProgress: (p) => dispatch({ type: 'progress', stage: p.stage }) },
     );
+    performance.mark('kyso:sign-end');
     abort.current = null;
-    dispatch(r.ok ? { type: 'signed', result: r.value } : { type: 'sign-failed', error: r.error });
+    if (r.ok) {
+      const opened = await client.call('document.open', { path: r.value.output });
+      if (opened.ok) {
+        void client.call('document.close', { documentId: doc.documentId });
+        docRef.current = opened.value;
+      }
+      dispatch({ type: 'signed', result: r.value, doc: opened.ok ? opened.value : null });
+    } else dispatch({ type: 'sign-failed', error: r.error });
     // The token's PIN state may have changed (a wrong PIN, a successful login resets the counter).
     void loadCertificates();
   };
@@ -196,7 +205,8 @@ export function SignScreen({
                   if (state.result) void client.call('dialog.showInFolder', { path: state.result.output });
                 }}
                 onSignNext={() => {
-                  if (state.result) void open(state.result.output, 'seal');
+                  dispatch({ type: 'sign-next' });
+                  if (state.doc) void place(state.doc, 'seal');
                 }}
                 onNewDocument={() => dispatch({ type: 'reset' })}
               />
@@ -237,17 +247,19 @@ export function SignScreen({
                     </button>
                   </p>
                 </section>
-                <button
-                  type="button"
-                  className="button primary large"
-                  disabled={!choice || !state.placement || state.phase !== 'ready'}
-                  onClick={() => dispatch({ type: 'ask-pin' })}
-                >
-                  {t('sign.action')}
-                </button>
-                {!choice && state.certificates !== null && (
-                  <p className="hint">{t('sign.needCertificate')}</p>
-                )}
+                <div className="panel-footer">
+                  {!choice && state.certificates !== null && (
+                    <p className="hint">{t('sign.needCertificate')}</p>
+                  )}
+                  <button
+                    type="button"
+                    className="button primary large"
+                    disabled={!choice || !state.placement || state.phase !== 'ready'}
+                    onClick={() => dispatch({ type: 'ask-pin' })}
+                  >
+                    {t('sign.action')}
+                  </button>
+                </div>
               </>
             )}
           </aside>

@@ -89,7 +89,8 @@ export type SignAction =
   | { type: 'close-pin' }
   | { type: 'signing' }
   | { type: 'progress'; stage: SignRunProgress['stage'] }
-  | { type: 'signed'; result: SignRunResult }
+  | { type: 'signed'; result: SignRunResult; doc: OpenedDocument | null }
+  | { type: 'sign-next' }
   | { type: 'sign-failed'; error: ContractError }
   | { type: 'confirm-overwrite'; overwrite: boolean }
   | { type: 'error'; error: ContractError | null }
@@ -219,7 +220,29 @@ export function signReducer(state: SignState, action: SignAction): SignState {
     case 'progress':
       return { ...state, progress: action.stage };
     case 'signed':
-      return { ...state, phase: 'done', result: action.result, progress: null, overwrite: false };
+      // The signed file replaces the original on screen: the user sees the signature that was written.
+      return {
+        ...state,
+        phase: 'done',
+        result: action.result,
+        doc: action.doc ?? state.doc,
+        progress: null,
+        overwrite: false,
+      };
+    case 'sign-next':
+      // The clerk's seal goes on the file just signed, already open: no need to look for it again.
+      return state.doc
+        ? {
+            ...state,
+            phase: 'ready',
+            template: 'seal',
+            placement: null,
+            suggestion: null,
+            output: state.doc.suggestedOutput,
+            result: null,
+            error: null,
+          }
+        : state;
     case 'sign-failed': {
       const { error } = action;
       if (PIN_ERRORS.has(error.code)) {
