@@ -1,6 +1,10 @@
 // Public entry: Decree 30 visible signatures (templates, placement, images, fonts).
 export {
   prepareAppearance,
+  placeAppearance,
+  documentLayout,
+  signatureBoxes,
+  renderAppearancePreview,
   appearanceFor,
   createAppearance,
   loadAppearanceSettings,
@@ -17,6 +21,11 @@ export {
   formatSigningTime,
   IMAGE_WARNINGS,
   type AppearanceRequest,
+  type AppearanceSigner,
+  type AppearancePreviewRequest,
+  type DocumentLayout,
+  type PageLayout,
+  type SignatureBox,
   type AppearanceSettings,
   type AppearanceTemplate,
   type AppearanceWarning,

@@ -16,3 +16,4 @@ export {
   type SigningRevocationPolicy,
   type SignerRevocationSummary,
 } from './ltv/signing-policy.js';
+export { removeStaleOutputs } from './sign/output-file.js';

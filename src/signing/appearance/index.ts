@@ -5,6 +5,7 @@ export {
   createAppearance,
   appearanceFor,
   prepareAppearance,
+  placeAppearance,
   type AppearanceContext,
   type AppearanceRequest,
   type AppearanceSigner,
@@ -52,3 +53,15 @@ export {
 } from './existing-signatures.js';
 export { formatSigningTime, DEFAULT_TIME_FORMAT, VIETNAM_UTC_OFFSET_MINUTES } from './signing-time-format.js';
 export { loadAppearanceSettings } from './appearance-settings-file.js';
+export {
+  documentLayout,
+  signatureBoxes,
+  type DocumentLayout,
+  type PageLayout,
+  type SignatureBox,
+} from './page-layout.js';
+export {
+  renderAppearancePreview,
+  type AppearancePreview,
+  type AppearancePreviewRequest,
+} from './appearance-preview.js';

@@ -616,3 +616,32 @@ export async function prepareAppearance(
     await reader.close();
   }
 }
+
+/**
+ * Where the box would go, without signing: the page (1-based) and the box on the displayed page, as
+ * prepareAppearance places it (under the anchor when the request names one, else the template's
+ * default place). The app proposes it and the user moves it.
+ */
+export async function placeAppearance(
+  input: string,
+  request: AppearanceRequest,
+  page?: number,
+): Promise<{ readonly page: number; readonly rect: DisplayRect }> {
+  const settings = settingsOf(request);
+  const style = templateStyle(request.template, settings);
+  const image = request.image !== undefined ? await readSignatureImage(request.image) : null;
+  const reader = await PdfReader.open(input);
+  try {
+    let pageIndex: number;
+    if (request.fieldName !== undefined)
+      pageIndex = (await fieldPlacement(reader, request.fieldName)).pageIndex;
+    else if (page !== undefined) pageIndex = pageIndexOf(page, await reader.pageCount());
+    else pageIndex = await defaultPageIndex(reader, request);
+    let size = { width: style.width, height: style.height, fixed: false };
+    if (request.template === 'seal' && image) size = { ...sealSize(image, request, settings), fixed: true };
+    const placed = await place(reader, pageIndex, request, size, () => signedWidgets(reader));
+    return { page: placed.pageIndex + 1, rect: placed.box };
+  } finally {
+    await reader.close();
+  }
+}

@@ -2,7 +2,17 @@
 // when complete and flushed. The original is never opened for writing; a failure leaves no trace.
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { access, copyFile, open, realpath, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import {
+  access,
+  copyFile,
+  open,
+  readdir,
+  realpath,
+  rename,
+  stat,
+  unlink,
+  type FileHandle,
+} from 'node:fs/promises';
 import path from 'node:path';
 import { KysoError } from '../../shared/errors.js';
 
@@ -69,6 +79,35 @@ export async function checkOutputPath(input: string, output: string, overwrite: 
   }
 }
 
+/** The name of a temporary sibling of `target` (see PendingOutput). */
+function temporaryName(target: string): string {
+  return `.${path.basename(target)}.kyso-${randomBytes(6).toString('hex')}.tmp`;
+}
+
+/**
+ * Removes the temporary siblings a killed process left for `target` (a process that dies between
+ * its copy and its rename cannot discard them itself). Returns the paths it removed.
+ */
+export async function removeStaleOutputs(target: string): Promise<string[]> {
+  const dir = path.dirname(path.resolve(target));
+  const prefix = `.${path.basename(target)}.kyso-`;
+  const stale = (await readdir(dir).catch(() => [] as string[])).filter(
+    (name) => name.startsWith(prefix) && /^[0-9a-f]{12}\.tmp$/.test(name.slice(prefix.length)),
+  );
+  const removed: string[] = [];
+  for (const name of stale) {
+    const file = path.join(dir, name);
+    if (
+      await unlink(file).then(
+        () => true,
+        () => false,
+      )
+    )
+      removed.push(file);
+  }
+  return removed;
+}
+
 /** A temporary sibling of the output: same folder, so the final rename is atomic. */
 export class PendingOutput {
   readonly target: string;
@@ -77,8 +116,7 @@ export class PendingOutput {
 
   private constructor(target: string) {
     this.target = path.resolve(target);
-    const base = path.basename(this.target);
-    this.temp = path.join(path.dirname(this.target), `.${base}.kyso-${randomBytes(6).toString('hex')}.tmp`);
+    this.temp = path.join(path.dirname(this.target), temporaryName(this.target));
   }
 
   /** Starts the output as a copy of the input (copy-on-write where the file system allows). */

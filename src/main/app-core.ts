@@ -1,0 +1,138 @@
+// The host side of the app, shared by the Electron shell and the web host: it takes each request
+// from a window (already tagged with that window's call id), parses it with the contract, serves
+// the window's own channels (dialogs, language, files from the OS) and hands the rest to the engine
+// process. Events go to every window (open-files, engine-restarted, language-changed) or to the
+// caller only (progress).
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { errorResult, type BridgeEvent, type Language, type Result } from '../shared/contract/index.js';
+import { kysoHome } from '../signing/home.js';
+import { saveLanguage } from './services/app-settings.js';
+import { isHostChannel, type HostChannel } from './services/channel-sides.js';
+import { dialogHandlers, type DialogProvider } from './services/dialog-service.js';
+import { dispatch, parseRequest } from './services/dispatcher.js';
+import { toContractError } from './services/error-envelope.js';
+import type { Handlers } from './services/service-types.js';
+import type { EngineSupervisor } from './engine/engine-supervisor.js';
+
+export interface AppCoreOptions {
+  readonly engine: EngineSupervisor;
+  readonly dialogs: DialogProvider;
+  readonly language: Language;
+  /** true behind the development web host. */
+  readonly webHost: boolean;
+  readonly platform?: string;
+}
+
+/** The app's version, from the package.json two folders up (dist/main → the package root). */
+function appVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(path.join(import.meta.dirname, '../../package.json'), 'utf8')) as {
+      version?: unknown;
+    };
+    return typeof pkg.version === 'string' ? pkg.version : '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+export class AppCore {
+  readonly #engine: EngineSupervisor;
+  readonly #host: Handlers<HostChannel>;
+  readonly #listeners = new Set<(event: BridgeEvent) => void>();
+  readonly #hostCalls = new Map<string, AbortController>();
+  #language: Language;
+  #openFiles: string[] = [];
+
+  constructor(options: AppCoreOptions) {
+    this.#engine = options.engine;
+    this.#language = options.language;
+    const version = appVersion();
+    this.#host = {
+      'app.info': async () => ({
+        version,
+        language: this.#language,
+        platform: options.platform ?? process.platform,
+        home: kysoHome(),
+        webHost: options.webHost,
+      }),
+      'app.setLanguage': async ({ language }) => {
+        await saveLanguage(language);
+        this.#language = language;
+        this.#emit({ kind: 'language-changed', language });
+        return { language };
+      },
+      'app.takeOpenFiles': async () => {
+        const paths = this.#openFiles;
+        this.#openFiles = [];
+        return { paths };
+      },
+      ...dialogHandlers(options.dialogs),
+    };
+  }
+
+  get language(): Language {
+    return this.#language;
+  }
+
+  /** Every window's events. Returns the unsubscribe function. */
+  subscribe(listener: (event: BridgeEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #emit(event: BridgeEvent): void {
+    for (const l of [...this.#listeners]) l(event);
+  }
+
+  /** The engine process was restarted after a crash. */
+  engineRestarted(reason: string): void {
+    this.#emit({ kind: 'engine-restarted', reason });
+  }
+
+  /** Files handed over by the OS (argv, Open with, a second launch, a drop): kept until taken. */
+  addOpenFiles(paths: readonly string[]): void {
+    const pdfs = paths.filter((p) => p.toLowerCase().endsWith('.pdf'));
+    if (pdfs.length === 0) return;
+    this.#openFiles.push(...pdfs);
+    this.#emit({ kind: 'open-files', paths: pdfs });
+  }
+
+  /**
+   * One request. `callId` must be unique for the caller's lifetime (the carriers prefix it with the
+   * window or connection). Never rejects: every outcome is an envelope.
+   */
+  async invoke(
+    callId: string,
+    channel: unknown,
+    request: unknown,
+    onProgress: (progress: unknown) => void = () => undefined,
+  ): Promise<Result<unknown>> {
+    const language = this.#language;
+    let parsed;
+    try {
+      parsed = parseRequest(channel, request);
+    } catch (err) {
+      return errorResult(toContractError(err, language));
+    }
+    if (isHostChannel(parsed.channel)) {
+      const controller = new AbortController();
+      this.#hostCalls.set(callId, controller);
+      try {
+        return await dispatch(this.#host, parsed.channel, parsed.request, {
+          signal: controller.signal,
+          language,
+          progress: onProgress,
+        });
+      } finally {
+        this.#hostCalls.delete(callId);
+      }
+    }
+    return this.#engine.call(callId, parsed.channel, parsed.request, language, onProgress);
+  }
+
+  cancel(callId: string): void {
+    this.#hostCalls.get(callId)?.abort();
+    this.#engine.cancel(callId);
+  }
+}

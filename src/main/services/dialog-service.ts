@@ -1,0 +1,25 @@
+// dialog.*: the native dialogs are services too, so that the Electron shell answers them with its
+// dialogs and the web host from a folder or a script of answers (tests).
+import type { Handlers } from './service-types.js';
+
+export interface DialogProvider {
+  /** The PDF the user chose, or null when cancelled. */
+  openPdf(): Promise<string | null>;
+  /** Where to save, or null when cancelled; the dialog asks before replacing an existing file. */
+  saveAs(defaultPath: string): Promise<string | null>;
+  /** Shows the file in the system's file manager. */
+  showInFolder(file: string): Promise<void>;
+}
+
+export function dialogHandlers(
+  dialogs: DialogProvider,
+): Handlers<'dialog.openPdf' | 'dialog.saveAs' | 'dialog.showInFolder'> {
+  return {
+    'dialog.openPdf': async () => ({ path: await dialogs.openPdf() }),
+    'dialog.saveAs': async ({ defaultPath }) => ({ path: await dialogs.saveAs(defaultPath) }),
+    'dialog.showInFolder': async ({ path }) => {
+      await dialogs.showInFolder(path);
+      return {};
+    },
+  };
+}

@@ -1,0 +1,110 @@
+// document.*: opening a PDF the user chose, range reads for the viewer (pdf.js asks for the ranges
+// it needs, so page 1 of a 200 MB scan shows without reading the file whole), and the proposed place
+// of a signature box.
+import { open, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { KysoError } from '../../shared/errors.js';
+import type { Placement } from '../../shared/contract/index.js';
+import {
+  documentLayout,
+  loadAppearanceSettings,
+  placeAppearance,
+  type AppearanceTemplate,
+} from '../../signing/appearance-api.js';
+import type { DocumentTable } from './document-table.js';
+import { suggestedOutput } from './output-name.js';
+import type { Handlers } from './service-types.js';
+
+/**
+ * Where the personal signature goes on a Vietnamese administrative document: under the signer's
+ * title in the signature block (Decree 30, Appendix I). The last page that has one wins.
+ */
+export const SIGNATURE_ANCHORS = ['CHỦ TỊCH', 'GIÁM ĐỐC', 'THỦ TRƯỞNG'] as const;
+
+/** A readable regular file, or INPUT_NOT_FOUND / INPUT_UNREADABLE. */
+export async function inputFile(file: string): Promise<{ path: string; size: number }> {
+  const resolved = path.resolve(file);
+  const info = await stat(resolved).catch((err: NodeJS.ErrnoException) => {
+    throw new KysoError(
+      err.code === 'ENOENT' ? 'INPUT_NOT_FOUND' : 'INPUT_UNREADABLE',
+      `cannot stat ${file}`,
+      {
+        details: { path: resolved },
+      },
+    );
+  });
+  if (!info.isFile()) {
+    throw new KysoError('INPUT_UNREADABLE', `${file} is not a file`, { details: { path: resolved } });
+  }
+  return { path: resolved, size: info.size };
+}
+
+async function suggestPlacement(file: string, template: AppearanceTemplate): Promise<Placement | null> {
+  const settings = await loadAppearanceSettings();
+  // The seal goes over the signature it confirms and the text block in the corner: the engine's own
+  // default places them; only the personal signature looks for the signer's title.
+  if (template === 'personal') {
+    for (const anchor of SIGNATURE_ANCHORS) {
+      try {
+        return await placeAppearance(file, { template, settings, anchor });
+      } catch (err) {
+        if (!(err instanceof KysoError && err.code === 'ANCHOR_NOT_FOUND')) throw err;
+      }
+    }
+  }
+  try {
+    return await placeAppearance(file, { template, settings });
+  } catch (err) {
+    // A page too small for the template's box: no proposal, the user draws one.
+    if (err instanceof KysoError && err.code === 'RECT_OUTSIDE_PAGE') return null;
+    throw err;
+  }
+}
+
+export function documentHandlers(
+  documents: DocumentTable,
+): Handlers<'document.open' | 'document.read' | 'document.close' | 'document.suggestPlacement'> {
+  return {
+    'document.open': async ({ path: requested }) => {
+      const { path: file, size } = await inputFile(requested);
+      const layout = await documentLayout(file);
+      const documentId = documents.open(file);
+      return {
+        documentId,
+        path: file,
+        name: path.basename(file),
+        size,
+        pageCount: layout.pages.length,
+        pages: layout.pages,
+        signatureCount: layout.signatureCount,
+        suggestedOutput: await suggestedOutput(file),
+      };
+    },
+    'document.read': async ({ documentId, offset, length }) => {
+      const file = documents.pathOf(documentId);
+      const handle = await open(file, 'r').catch(() => {
+        throw new KysoError('INPUT_UNREADABLE', `cannot open ${file}`, { details: { path: file } });
+      });
+      try {
+        const { size } = await handle.stat();
+        const n = Math.max(0, Math.min(length, size - offset));
+        const bytes = new Uint8Array(n);
+        let done = 0;
+        while (done < n) {
+          const { bytesRead } = await handle.read(bytes, done, n - done, offset + done);
+          if (bytesRead === 0) break;
+          done += bytesRead;
+        }
+        return { bytes: done === n ? bytes : bytes.subarray(0, done), size };
+      } finally {
+        await handle.close();
+      }
+    },
+    'document.close': async ({ documentId }) => {
+      documents.close(documentId);
+      return {};
+    },
+    'document.suggestPlacement': async ({ documentId, template }) =>
+      suggestPlacement(documents.pathOf(documentId), template),
+  };
+}

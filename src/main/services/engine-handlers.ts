@@ -1,0 +1,19 @@
+// The handlers the engine process serves: documents, appearance previews, tokens, signing, verifying.
+import type { DocumentTable } from './document-table.js';
+import { appearanceHandlers } from './appearance-service.js';
+import type { EngineChannel } from './channel-sides.js';
+import { documentHandlers } from './document-service.js';
+import type { Handlers } from './service-types.js';
+import { signHandlers } from './sign-service.js';
+import { tokenHandlers } from './tokens-service.js';
+import { verifyHandlers } from './verify-service.js';
+
+export function engineHandlers(documents: DocumentTable): Handlers<EngineChannel> {
+  return {
+    ...documentHandlers(documents),
+    ...appearanceHandlers(),
+    ...tokenHandlers(),
+    ...signHandlers(documents),
+    ...verifyHandlers(),
+  };
+}
