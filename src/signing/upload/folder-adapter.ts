@@ -5,7 +5,7 @@
 // a retry after a crash recognise its own earlier delivery.
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { KysoError } from '../../shared/errors.js';
 import type {
@@ -35,10 +35,7 @@ async function readSidecar(file: string): Promise<{ idempotencyKey?: unknown } |
 }
 
 /** Writes `write`'s bytes to a temporary file beside `target`, flushes, renames into place. */
-async function writeDurably(
-  target: string,
-  write: (fd: import('node:fs/promises').FileHandle) => Promise<void>,
-): Promise<void> {
+async function writeDurably(target: string, write: (fd: FileHandle) => Promise<void>): Promise<void> {
   const tmp = path.join(
     path.dirname(target),
     `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`,
@@ -86,6 +83,7 @@ const RETRYABLE = new Set([
 
 /** A file name that cannot leave the dossier's folder. */
 function safeName(name: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what must go
   const base = path.basename(name).replace(/[\u0000-\u001f<>:"/\\|?*]/g, '_');
   return base === '' || base === '.' || base === '..' ? 'result.pdf' : base;
 }

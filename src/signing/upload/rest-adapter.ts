@@ -51,10 +51,13 @@ export function serverMessage(text: string): string {
     // not JSON: the text itself
   }
   // One line, printable, short: it goes into the outbox and onto a terminal.
-  return message
-    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
-    .trim()
-    .slice(0, 300);
+  return (
+    message
+      // eslint-disable-next-line no-control-regex -- control characters are what must go
+      .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+      .trim()
+      .slice(0, 300)
+  );
 }
 
 function retryAfterMs(value: string | string[] | undefined): number | undefined {
