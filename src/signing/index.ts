@@ -16,3 +16,4 @@ export * from './appearance-api.js';
 export * from './batch-api.js';
 export * from './long-term-api.js';
 export * from './upload-api.js';
+export * from './bridge-api.js';
