@@ -39,6 +39,11 @@ Usage:
   kyso outbox retry ID | --all-failed
   kyso outbox cancel ID
   kyso outbox flush [--wait SECONDS] [--json]   (exit 0: nothing left pending or failed; 1 otherwise)
+  kyso bridge [--port N] [--plain | --also-plain] [--allow-origin ORIGIN]... [--max-file-mb N]
+              [identity options as for kyso sign, PIN from --pin-env NAME or the terminal]
+              [--reason TEXT] [--level B-B|B-T|B-LT|B-LTA] [--tsa URL] [--hash ...] [--pss]
+              [--image FILE] [--seal-image FILE] [--agency TEXT] [--issued-template text|seal]
+              (the local bridge for web one-stop systems; asks y/N on standard input before each signing)
   kyso --help | --version
 
 Environment:
@@ -77,11 +82,13 @@ async function loadCommand(name: string): Promise<Command | undefined> {
     return (await import('./upload-command.js')).uploadCommand;
   if (name === 'outbox' && (typeof __KYSO_ONLY_COMMAND__ !== 'string' || __KYSO_ONLY_COMMAND__ === 'outbox'))
     return (await import('./outbox-command.js')).outboxCommand;
+  if (name === 'bridge' && (typeof __KYSO_ONLY_COMMAND__ !== 'string' || __KYSO_ONLY_COMMAND__ === 'bridge'))
+    return (await import('./bridge-command.js')).bridgeCommand;
   return undefined;
 }
 
 /** The commands, for the launcher: each has its own bundle. */
-export const COMMAND_NAMES = ['tokens', 'doctor', 'sign', 'batch', 'verify', 'extend', 'upload', 'outbox'] as const;
+export const COMMAND_NAMES = ['tokens', 'doctor', 'sign', 'batch', 'verify', 'extend', 'upload', 'outbox', 'bridge'] as const;
 
 function peekLang(argv: readonly string[]): string | undefined {
   const i = argv.indexOf('--lang');
