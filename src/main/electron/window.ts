@@ -8,33 +8,6 @@ import type {
 } from 'electron';
 import { APP_ORIGIN } from './ipc-channels.js';
 
-export function windowOptions(preload: string): BrowserWindowConstructorOptions {
-  return {
-    width: 1280,
-    height: 860,
-    minWidth: 900,
-    minHeight: 600,
-    show: false,
-    title: 'Kyso',
-    backgroundColor: '#ffffff',
-    webPreferences: {
-      preload,
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      experimentalFeatures: false,
-      webviewTag: false,
-      navigateOnDragDrop: false,
-      safeDialogs: true,
-      spellcheck: false,
-    },
-  };
-}
-
 /** Navigation, new windows and webviews: refused for any web contents the app creates. */
 export function hardenContents(contents: WebContents): void {
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
@@ -59,7 +32,33 @@ export function createMainWindow(
   BrowserWindow: new (options: BrowserWindowConstructorOptions) => BrowserWindowType,
   preload: string,
 ): BrowserWindowType {
-  const window = new BrowserWindow(windowOptions(preload));
+  // Spelled out in the call (not built elsewhere) so that electronegativity sees each option.
+  const window = new BrowserWindow({
+    width: 1280,
+    height: 860,
+    minWidth: 900,
+    minHeight: 600,
+    show: false,
+    title: 'Kyso',
+    backgroundColor: '#ffffff',
+    webPreferences: {
+      preload,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      safeDialogs: true,
+      spellcheck: false,
+      // Middle-click would open links in new windows (which are denied anyway).
+      disableBlinkFeatures: 'Auxclick',
+    },
+  });
   hardenContents(window.webContents);
   window.once('ready-to-show', () => window.show());
   void window.loadURL(`${APP_ORIGIN}/index.html`);
