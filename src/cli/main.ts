@@ -19,7 +19,8 @@ Usage:
              [--rect x,y,w,h | --anchor TEXT] [--doc-number TEXT] [--agency TEXT]
              [--cert-number N --cert-book BOOK] [--font FILE.ttf] [--seal-diameter MM]
              [--allow-unsigned-seal]]
-  kyso verify FILE.pdf [--trust FILE]... [--trust-dir DIR]... [--no-trust-store] [--online]
+  kyso verify (FILE.pdf... | --in DIR [--recursive]) [--trust FILE]... [--trust-dir DIR]...
+              [--no-trust-store] [--no-builtin-trust] [--online]
               [--at TIME] [--json] [--report FILE.html] [--lang vi|en] [--require-revocation]
               [--extract-revision N OUT.pdf] [--overwrite]
               (exit 0: every signature valid; 1: invalid, indeterminate or unsigned; 2: bad input)
@@ -39,6 +40,8 @@ Usage:
   kyso outbox retry ID | --all-failed
   kyso outbox cancel ID
   kyso outbox flush [--wait SECONDS] [--json]   (exit 0: nothing left pending or failed; 1 otherwise)
+  kyso trust list [--json] | add FILE... [--yes] | remove SHA256 | disable SHA256 | enable SHA256
+              (the built-in Vietnamese roots and the managed store in KYSO_HOME/trust)
   kyso bridge [--port N] [--plain | --also-plain] [--allow-origin ORIGIN]... [--max-file-mb N]
               [identity options as for kyso sign, PIN from --pin-env NAME or the terminal]
               [--reason TEXT] [--level B-B|B-T|B-LT|B-LTA] [--tsa URL] [--hash ...] [--pss]
@@ -82,13 +85,26 @@ async function loadCommand(name: string): Promise<Command | undefined> {
     return (await import('./upload-command.js')).uploadCommand;
   if (name === 'outbox' && (typeof __KYSO_ONLY_COMMAND__ !== 'string' || __KYSO_ONLY_COMMAND__ === 'outbox'))
     return (await import('./outbox-command.js')).outboxCommand;
+  if (name === 'trust' && (typeof __KYSO_ONLY_COMMAND__ !== 'string' || __KYSO_ONLY_COMMAND__ === 'trust'))
+    return (await import('./trust-command.js')).trustCommand;
   if (name === 'bridge' && (typeof __KYSO_ONLY_COMMAND__ !== 'string' || __KYSO_ONLY_COMMAND__ === 'bridge'))
     return (await import('./bridge-command.js')).bridgeCommand;
   return undefined;
 }
 
 /** The commands, for the launcher: each has its own bundle. */
-export const COMMAND_NAMES = ['tokens', 'doctor', 'sign', 'batch', 'verify', 'extend', 'upload', 'outbox', 'bridge'] as const;
+export const COMMAND_NAMES = [
+  'tokens',
+  'doctor',
+  'sign',
+  'batch',
+  'verify',
+  'extend',
+  'upload',
+  'outbox',
+  'bridge',
+  'trust',
+] as const;
 
 function peekLang(argv: readonly string[]): string | undefined {
   const i = argv.indexOf('--lang');

@@ -1,8 +1,11 @@
 // `kyso verify FILE.pdf`: every signature of a document, what changed after each, in Vietnamese by
 // default. Exit 0 when every signature is valid and nothing disallowed changed; 1 when anything is
 // invalid or indeterminate (or the document is not signed); 2 for usage and input errors, with one
-// line on standard error.
-import { writeFile } from 'node:fs/promises';
+// line on standard error. `kyso verify FILE... | --in DIR [--recursive]` checks many documents in
+// one process (trust loaded once, one document at a time so memory stays flat): one line per file
+// and a total, or JSON Lines with --json; a broken file is reported in its line and the run goes on.
+import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { isKysoError, KysoError, type ErrorCode } from '../shared/errors.js';
 import {
   extractRevision,
@@ -11,7 +14,9 @@ import {
   type VerificationReport,
 } from '../signing/verify-api.js';
 import type { Lang } from '../shared/messages.js';
+import { messageFor } from '../shared/messages.js';
 import { errorLine, EXIT, usageError } from './cli-io.js';
+import { verifyLabels } from './verify-labels.js';
 import { parseCommandArgs } from './command-args.js';
 import { renderVerificationHtml } from './verify-html.js';
 import { formatVerificationText } from './verify-text.js';
@@ -85,6 +90,9 @@ async function run(argv: string[], lang: Lang): Promise<number> {
       trust: { type: 'string', multiple: true },
       'trust-dir': { type: 'string', multiple: true },
       'no-trust-store': { type: 'boolean' },
+      'no-builtin-trust': { type: 'boolean' },
+      in: { type: 'string' },
+      recursive: { type: 'boolean' },
       online: { type: 'boolean' },
       json: { type: 'boolean' },
       report: { type: 'string' },
@@ -97,6 +105,11 @@ async function run(argv: string[], lang: Lang): Promise<number> {
     true,
   );
   const extract = parseRevisionIndex(values['extract-revision']);
+  if (values.recursive === true && values.in === undefined)
+    throw usageError('--recursive goes with --in DIR');
+  if (extract === undefined && (values.in !== undefined || positionals.length > 1)) {
+    return runMany(values, positionals, lang);
+  }
   const expected = extract === undefined ? 1 : 2;
   if (positionals.length !== expected) {
     throw usageError(
@@ -107,11 +120,7 @@ async function run(argv: string[], lang: Lang): Promise<number> {
   }
   const input = positionals[0] as string;
   const at = parseAt(values.at);
-  const trust = await loadTrustStore({
-    files: values.trust ?? [],
-    dirs: values['trust-dir'] ?? [],
-    managed: values['no-trust-store'] !== true,
-  });
+  const trust = await trustFrom(values);
   const controller = new AbortController();
   const onSignal = (): void => controller.abort();
   process.once('SIGINT', onSignal);
@@ -150,4 +159,138 @@ async function run(argv: string[], lang: Lang): Promise<number> {
     }
   }
   return report.status === 'valid' ? EXIT.OK : EXIT.FAILED;
+}
+
+interface TrustOptions {
+  trust?: string[] | undefined;
+  'trust-dir'?: string[] | undefined;
+  'no-trust-store'?: boolean | undefined;
+  'no-builtin-trust'?: boolean | undefined;
+}
+
+function trustFrom(values: TrustOptions): ReturnType<typeof loadTrustStore> {
+  return loadTrustStore({
+    files: values.trust ?? [],
+    dirs: values['trust-dir'] ?? [],
+    managed: values['no-trust-store'] !== true,
+    builtin: values['no-builtin-trust'] !== true,
+  });
+}
+
+/** The PDF files of `dir` (and its subfolders with `recursive`), sorted. */
+async function pdfsIn(dir: string, recursive: boolean): Promise<string[]> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    throw new KysoError(code === 'ENOENT' ? 'INPUT_NOT_FOUND' : 'INPUT_UNREADABLE', `Cannot read ${dir}.`, {
+      details: { path: dir },
+      cause,
+    });
+  }
+  const files: string[] = [];
+  for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const full = path.join(dir, e.name);
+    if (e.isDirectory() && recursive) files.push(...(await pdfsIn(full, true)));
+    else if (e.isFile() && e.name.toLowerCase().endsWith('.pdf')) files.push(full);
+  }
+  return files;
+}
+
+/** Where the HTML report of `file` goes inside the --report folder: its path under --in, flattened. */
+function reportName(file: string, base: string | undefined, used: Set<string>): string {
+  const rel = base !== undefined ? path.relative(base, file) : path.basename(file);
+  const stem = rel.replace(/\.pdf$/i, '').replace(/[\\/]+/g, '__');
+  let name = `${stem}.html`;
+  for (let i = 2; used.has(name); i++) name = `${stem}-${i}.html`;
+  used.add(name);
+  return name;
+}
+
+interface ManyValues extends TrustOptions {
+  in?: string | undefined;
+  recursive?: boolean | undefined;
+  json?: boolean | undefined;
+  report?: string | undefined;
+  at?: string | undefined;
+  online?: boolean | undefined;
+  'require-revocation'?: boolean | undefined;
+  overwrite?: boolean | undefined;
+}
+
+/** Many documents in one process: one line each (text or JSON Lines), a total, exit 0 only when all are valid. */
+async function runMany(values: ManyValues, positionals: readonly string[], lang: Lang): Promise<number> {
+  const files = [...positionals];
+  if (values.in !== undefined) files.push(...(await pdfsIn(values.in, values.recursive === true)));
+  if (files.length === 0) throw usageError(`no PDF file in ${values.in ?? '(none given)'}`);
+  const at = parseAt(values.at);
+  const trust = await trustFrom(values);
+  const reportDir = values.report;
+  if (reportDir !== undefined) {
+    const st = await stat(reportDir).catch(() => null);
+    if (st !== null && !st.isDirectory()) {
+      throw usageError(`--report with several files takes a folder, and ${reportDir} is a file`);
+    }
+    await mkdir(reportDir, { recursive: true });
+  }
+  const controller = new AbortController();
+  const onSignal = (): void => controller.abort();
+  process.once('SIGINT', onSignal);
+  const labels = verifyLabels(lang);
+  const counts = { valid: 0, invalid: 0, indeterminate: 0, unsigned: 0, error: 0 };
+  const used = new Set<string>();
+  try {
+    for (const file of files) {
+      if (controller.signal.aborted) break;
+      let line: string;
+      try {
+        const report = await verifyPdf({
+          input: file,
+          trust,
+          online: values.online === true,
+          requireRevocation: values['require-revocation'] === true,
+          lang,
+          signal: controller.signal,
+          ...(at ? { at } : {}),
+        });
+        counts[report.status]++;
+        line = values.json ? JSON.stringify(report) : textLine(file, report, labels.status[report.status]);
+        if (reportDir !== undefined) {
+          const target = path.join(reportDir, reportName(file, values.in, used));
+          await writeReport(target, renderVerificationHtml(report, lang), values.overwrite === true);
+        }
+      } catch (err) {
+        if (!isKysoError(err) || err.code === 'CANCELLED' || err.code === 'INTERNAL') throw err;
+        counts.error++;
+        const message = messageFor(err.code, err.details, lang);
+        line = values.json
+          ? JSON.stringify({ file, status: 'error', error: { code: err.code, message } })
+          : `${lang === 'vi' ? 'LỖI' : 'ERROR'}  ${file} — ${message} [${err.code}]`;
+      }
+      process.stdout.write(`${line}\n`);
+    }
+  } finally {
+    process.off('SIGINT', onSignal);
+  }
+  if (!values.json) process.stdout.write(totalLine(files.length, counts, lang));
+  else process.stderr.write(totalLine(files.length, counts, lang));
+  return counts.valid === files.length ? EXIT.OK : EXIT.FAILED;
+}
+
+/** One file's verdict and, when it is not valid, why (the first signature that is not). */
+function textLine(file: string, report: VerificationReport, status: string): string {
+  const bad = report.signatures.find((s) => s.status !== 'valid');
+  const why = report.status === 'valid' ? '' : bad !== undefined ? ` — ${bad.reason}` : '';
+  return `${status}  ${file}${why}`;
+}
+
+function totalLine(
+  total: number,
+  c: Record<'valid' | 'invalid' | 'indeterminate' | 'unsigned' | 'error', number>,
+  lang: Lang,
+): string {
+  return lang === 'vi'
+    ? `Tổng: ${total} tệp — ${c.valid} hợp lệ, ${c.invalid} không hợp lệ, ${c.indeterminate} chưa xác định được, ${c.unsigned} không có chữ ký, ${c.error} lỗi.\n`
+    : `Total: ${total} files — ${c.valid} valid, ${c.invalid} invalid, ${c.indeterminate} indeterminate, ${c.unsigned} not signed, ${c.error} errors.\n`;
 }

@@ -113,6 +113,7 @@ describe('kyso verify', () => {
         'signingTimeSource',
         'status',
         'subFilter',
+        'trustAnchor',
         'type',
       ].sort(),
     );

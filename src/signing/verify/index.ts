@@ -9,7 +9,15 @@ export {
   managedTrustDir,
   type TrustedCertificate,
   type TrustStoreSources,
+  type TrustSource,
 } from './trust-store.js';
+export {
+  trustInventory,
+  previewTrustedCertificates,
+  findTrustEntry,
+  setTrustEntryEnabled,
+  type TrustListEntry,
+} from './trust-management.js';
 export {
   extractRevision,
   type ExtractRevisionRequest,
@@ -34,4 +42,5 @@ export {
   type RevocationEvidenceSummary,
   type TimestampSummary,
   type SignerSummary,
+  type TrustAnchorSummary,
 } from './verification-report.js';

@@ -39,6 +39,7 @@ import {
   warning,
   type CheckOutcome,
   type TimestampSummary,
+  type TrustAnchorSummary,
 } from './verification-report.js';
 
 export interface ValidationContext {
@@ -85,6 +86,21 @@ export interface ValidatedSignature {
   readonly documentTimestampTime: Date | undefined;
   /** The time the certificates were judged at and what proves it. */
   readonly evidenceTime: EvidenceTime;
+  /** The trusted root the path reached, and where it came from. */
+  readonly trustAnchor?: TrustAnchorSummary;
+}
+
+/** The root that ends `path`, when the trust store holds it. */
+function anchorOf(ctx: ValidationContext, path: readonly PoolCertificate[]): TrustAnchorSummary | undefined {
+  const root = path.at(-1);
+  const source = root === undefined ? undefined : ctx.trust.sourceOf(root.fingerprint);
+  if (root === undefined || source === undefined) return undefined;
+  return {
+    subject: root.info?.subjectDN ?? displayName(root),
+    sha256: root.fingerprint,
+    source: source.kind,
+    ...(source.file !== undefined ? { file: source.file } : {}),
+  };
 }
 
 function rangesContent(
@@ -128,7 +144,11 @@ async function certificateChecks(
   embedded: RevocationData,
   time: Date,
   source: TimeSource,
-): Promise<{ checks: CheckOutcome[]; revocation: RevocationResult | undefined }> {
+): Promise<{
+  checks: CheckOutcome[];
+  revocation: RevocationResult | undefined;
+  anchor: TrustAnchorSummary | undefined;
+}> {
   const t = ctx.texts;
   const checks: CheckOutcome[] = [];
   const pool = new CertificatePool(extraCertificates);
@@ -151,7 +171,7 @@ async function certificateChecks(
           'CHAIN_CONSTRAINTS_FAILURE',
         ),
       );
-    } else checks.push(passed('certificate-chain', t.chainOk(pathNames(path))));
+    } else checks.push(passed('certificate-chain', t.chainOk(pathNames(path), anchorOf(ctx, path)?.source)));
   }
   const expiry = problems.find((p) => p.kind === 'expired' || p.kind === 'not-yet-valid');
   if (expiry?.kind === 'expired') {
@@ -176,7 +196,7 @@ async function certificateChecks(
 
   if (!built.found) {
     checks.push(notChecked('revocation', t.revocationNotChecked()));
-    return { checks, revocation: undefined };
+    return { checks, revocation: undefined, anchor: undefined };
   }
   const revocation = await checkRevocation(
     {
@@ -248,7 +268,7 @@ async function certificateChecks(
           : undefined;
     checks.push(passed('revocation', t.revocationGood(online ? 'online' : 'embedded', evidence)));
   }
-  return { checks, revocation };
+  return { checks, revocation, anchor: built.found ? anchorOf(ctx, built.path) : undefined };
 }
 
 function cmsChecks(ctx: ValidationContext, result: CmsCheck, sha1Content: boolean): CheckOutcome[] {
@@ -561,6 +581,7 @@ export async function validateSignature(
     hasSignatureTimestamp: timestamp !== undefined && timestamp.result !== 'invalid',
     revocation: certs.revocation,
     evidenceTime,
+    ...(certs.anchor ? { trustAnchor: certs.anchor } : {}),
   };
 }
 
@@ -667,7 +688,7 @@ async function validateDocumentTimestamp(
         ),
       );
     } else checks.push(passed('algorithms', t.algorithmsOk(hash ? hashDisplayName(hash) : '?')));
-    return { ...base, revocation: certs.revocation };
+    return { ...base, revocation: certs.revocation, ...(certs.anchor ? { trustAnchor: certs.anchor } : {}) };
   }
   return base;
 }

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { KysoError } from '../../shared/errors.js';
 import { kysoHome } from '../home.js';
 import { parseCertificateBundle, readCertificateFiles } from '../x509/certificate-files.js';
+import { builtinCertificates, readDisabledFingerprints } from './builtin-trust.js';
 import { readCertificate, type PoolCertificate } from './certificate-pool.js';
 
 export interface TrustedCertificate {
@@ -21,9 +22,12 @@ export interface TrustedCertificate {
   readonly notAfter: string;
   /** Self-signed: a trust anchor. Otherwise an intermediate that only helps build paths. */
   readonly anchor: boolean;
-  /** Where it came from: a file path or "managed". */
+  /** Where it came from: a file path, "managed" or "builtin". */
   readonly source: string;
 }
+
+/** Which part of the trust configuration anchored a chain (reported with every valid path). */
+export type TrustSource = 'builtin' | 'managed' | 'file';
 
 interface Entry {
   readonly cert: PoolCertificate;
@@ -53,6 +57,30 @@ export class TrustStore {
     const store = new TrustStore();
     store.addCertificates(ders, source);
     return store;
+  }
+
+  /** Where the certificate with `fingerprint` came from: built-in list, managed store or a file. */
+  sourceOf(fingerprint: string): { kind: TrustSource; file?: string } | undefined {
+    const source = this.entries.get(fingerprint)?.source;
+    if (source === undefined) return undefined;
+    if (source === 'builtin' || source === 'managed') return { kind: source };
+    return { kind: 'file', file: source };
+  }
+
+  /**
+   * Adds a certificate whose role is already known (the built-in list, checked by its test): no
+   * signature check at load, which keeps a verification's start-up short.
+   */
+  addKnown(der: Uint8Array, source: string, anchor: boolean): void {
+    const cert = readCertificate(der);
+    if (cert !== undefined && !this.entries.has(cert.fingerprint)) {
+      this.entries.set(cert.fingerprint, { cert, anchor, source });
+    }
+  }
+
+  /** Drops the certificates whose fingerprints are listed (switched off by IT staff). */
+  without(fingerprints: ReadonlySet<string>): void {
+    for (const f of fingerprints) this.entries.delete(f);
   }
 
   addCertificates(ders: readonly Uint8Array[], source: string): void {
@@ -112,6 +140,10 @@ export interface TrustStoreSources {
   readonly dirs?: readonly string[];
   /** Include the managed store of <KYSO_HOME>/trust (default true). */
   readonly managed?: boolean;
+  /** Include the built-in Vietnamese trust list (default true), less the entries disabled in the managed store. */
+  readonly builtin?: boolean;
+  /** Keep entries disabled in the managed store (for listing them). */
+  readonly keepDisabled?: boolean;
   readonly home?: string;
 }
 
@@ -179,6 +211,15 @@ export async function loadTrustStore(sources: TrustStoreSources = {}): Promise<T
       }
     }
   }
+  if (sources.builtin !== false) {
+    for (const c of builtinCertificates()) store.addKnown(c.bytes, 'builtin', c.role === 'root');
+  }
+  // Disabled entries are off whichever source brought them, except a file named for this run.
+  if (sources.keepDisabled !== true && (sources.managed !== false || sources.builtin !== false)) {
+    const disabled = await readDisabledFingerprints(sources.home);
+    const explicit = new Set(store.list().filter((c) => c.source !== 'builtin' && c.source !== 'managed'));
+    store.without(new Set([...disabled].filter((f) => ![...explicit].some((c) => c.fingerprint === f))));
+  }
   return store;
 }
 
@@ -207,7 +248,7 @@ export async function importTrustedCertificates(
 }
 
 export async function listTrustedCertificates(home: string = kysoHome()): Promise<TrustedCertificate[]> {
-  const store = await loadTrustStore({ managed: true, home });
+  const store = await loadTrustStore({ managed: true, builtin: false, keepDisabled: true, home });
   return store.list();
 }
 

@@ -129,6 +129,16 @@ export interface SignerSummary {
   readonly dn: string | null;
 }
 
+/** The trusted root a signer's path ended at, and which part of the trust configuration holds it. */
+export interface TrustAnchorSummary {
+  readonly subject: string;
+  /** SHA-256 of the root's DER, lowercase hex. */
+  readonly sha256: string;
+  /** builtin: Kyso's Vietnamese trust list; managed: `kyso trust add`; file: --trust / --trust-dir. */
+  readonly source: 'builtin' | 'managed' | 'file';
+  readonly file?: string;
+}
+
 export interface SignatureReport {
   /** 1-based, in the order of the revisions they cover. */
   readonly index: number;
@@ -142,6 +152,8 @@ export interface SignatureReport {
   /** Why the status is what it is, for a person. */
   readonly reason: string;
   readonly signer: SignerSummary;
+  /** The root the signer's certificate path reached (absent when none was reached). */
+  readonly trustAnchor?: TrustAnchorSummary;
   readonly issuer: string | null;
   /** Signer certificate serial number, hexadecimal. */
   readonly serial: string | null;

@@ -96,7 +96,7 @@ export interface VerificationTexts {
   signingCertificateMismatch(): string;
   signerNotFound(): string;
   // chain
-  chainOk(names: readonly string[]): string;
+  chainOk(names: readonly string[], source?: 'builtin' | 'managed' | 'file'): string;
   chainNotFound(issuer: string): string;
   chainNoAnchors(): string;
   chainConstraints(name: string): string;
@@ -194,7 +194,16 @@ const vi: VerificationTexts = {
   signingCertificateMismatch: () =>
     'Chứng thư kèm theo không phải chứng thư mà người ký đã cam kết (signing-certificate không khớp).',
   signerNotFound: () => 'Không tìm thấy chứng thư của người ký.',
-  chainOk: (names) => `Chuỗi chứng thực tới gốc tin cậy: ${names.join(' → ')}.`,
+  chainOk: (names, source) =>
+    `Chuỗi chứng thực tới gốc tin cậy: ${names.join(' → ')}${
+      source === 'builtin'
+        ? ' (gốc trong danh sách tin cậy có sẵn của Kyso)'
+        : source === 'managed'
+          ? ' (gốc trong kho tin cậy do quản trị thêm)'
+          : source === 'file'
+            ? ' (gốc từ tệp --trust)'
+            : ''
+    }.`,
   chainNotFound: (issuer) =>
     `Không xây dựng được chuỗi tới một chứng thư gốc tin cậy (tổ chức cấp: ${issuer}).`,
   chainNoAnchors: () => 'Chưa cấu hình chứng thư gốc tin cậy nào (--trust, --trust-dir hoặc kho tin cậy).',
@@ -350,7 +359,16 @@ const en: VerificationTexts = {
   signingCertificateMismatch: () =>
     'The certificate carried is not the one the signer committed to (signing-certificate mismatch).',
   signerNotFound: () => 'The signer certificate was not found.',
-  chainOk: (names) => `Path to a trusted root: ${names.join(' → ')}.`,
+  chainOk: (names, source) =>
+    `Path to a trusted root: ${names.join(' → ')}${
+      source === 'builtin'
+        ? ' (root from Kyso’s built-in trust list)'
+        : source === 'managed'
+          ? ' (root from the managed trust store)'
+          : source === 'file'
+            ? ' (root from a --trust file)'
+            : ''
+    }.`,
   chainNotFound: (issuer) => `No path to a trusted root could be built (issuer: ${issuer}).`,
   chainNoAnchors: () => 'No trusted root is configured (--trust, --trust-dir or the trust store).',
   chainConstraints: (name) =>

@@ -333,6 +333,7 @@ export async function verifyPdf(request: VerifyPdfRequest): Promise<Verification
         },
         issuer: info?.issuerDN ?? null,
         serial: info?.serialHex ?? null,
+        ...(x.v.trustAnchor ? { trustAnchor: x.v.trustAnchor } : {}),
         signingTime: x.v.signingTime?.toISOString() ?? null,
         signingTimeSource: x.v.signingTimeSource,
         ...(x.v.timestamp ? { timestamp: x.v.timestamp } : {}),

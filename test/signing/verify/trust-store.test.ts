@@ -51,7 +51,7 @@ describe('trust files', () => {
       [pkiFile('root-ca.der'), pkiFile('intermediate-ca.der')],
       [p7b],
     ]) {
-      const store = await loadTrustStore({ files, managed: false });
+      const store = await loadTrustStore({ files, managed: false, builtin: false });
       expect(store.anchors.map((c) => c.info?.subjectCN)).toEqual(['Kyso Test Root CA']);
       expect(store.intermediates.map((c) => c.info?.subjectCN)).toEqual(['Kyso Test Intermediate CA']);
     }
@@ -70,7 +70,7 @@ describe('trust files', () => {
     execFileSync('cp', [pkiFile('root-ca.pem'), path.join(folder, 'root.pem')]);
     writeFileSync(path.join(folder, 'notes.crt'), 'hello');
     writeFileSync(path.join(folder, 'README.txt'), 'not read at all');
-    const store = await loadTrustStore({ dirs: [folder], managed: false });
+    const store = await loadTrustStore({ dirs: [folder], managed: false, builtin: false });
     expect(store.size).toBe(1);
     expect(store.skipped).toEqual([path.join(folder, 'notes.crt')]);
   });
@@ -112,7 +112,7 @@ describe('the managed store', () => {
     const root = listed.find((c) => c.anchor)!;
     expect(root.subject).toContain('CN=Kyso Test Root CA');
 
-    const store = await loadTrustStore({ home });
+    const store = await loadTrustStore({ home, builtin: false });
     expect(store.anchors.map((c) => c.fingerprint)).toEqual([root.fingerprint]);
 
     const tooShort = await failure(removeTrustedCertificate(root.fingerprint.slice(0, 4), home));
@@ -122,6 +122,6 @@ describe('the managed store', () => {
     );
     expect(await removeTrustedCertificate(root.fingerprint, home)).toBeNull();
     expect(await listTrustedCertificates(home)).toHaveLength(1);
-    expect((await loadTrustStore({ home })).anchors).toHaveLength(0);
+    expect((await loadTrustStore({ home, builtin: false })).anchors).toHaveLength(0);
   });
 });
