@@ -216,6 +216,42 @@ describe('SignIssued', () => {
   });
 });
 
+describe('SignAppendix and SignCopy', () => {
+  it('an attachment gets the text block with its number; a certified copy the statement with its number and book', async () => {
+    const appendix = replyOf(
+      await ask(clerk.url('SignAppendix'), request(decisionUrl, { DocNumber: '45/PL-UBND' }), {
+        origin: web.origin,
+      }),
+    );
+    expect(appendix['Status']).toBe(0);
+    expect(clerk.asked.at(-1)).toMatchObject({ endpoint: 'SignAppendix', template: 'text' });
+    const appendixFile = saved(web.uploads.at(-1)!.bytes, 'appendix.pdf');
+    expect(
+      execFileSync('pdftotext', ['-raw', '-enc', 'UTF-8', '-f', '1', '-l', '1', appendixFile, '-'], {
+        encoding: 'utf8',
+      }),
+    ).toContain('Số: 45/PL-UBND');
+    await expectPdfsigValid(appendixFile, 1);
+
+    const copy = replyOf(
+      await ask(
+        clerk.url('SignCopy'),
+        request(decisionUrl, { DocNumber: '12', MetaData: [{ Key: 'CertBook', Value: '01/2026-SCT/BS' }] }),
+        { origin: web.origin },
+      ),
+    );
+    expect(copy['Status']).toBe(0);
+    expect(clerk.asked.at(-1)).toMatchObject({ endpoint: 'SignCopy', template: 'certified-copy' });
+    const copyFile = saved(web.uploads.at(-1)!.bytes, 'copy.pdf');
+    const text = execFileSync('pdftotext', ['-raw', '-enc', 'UTF-8', copyFile, '-'], { encoding: 'utf8' });
+    expect(text).toContain('Chứng thực bản sao đúng với bản chính.');
+    expect(text).toContain('Số chứng thực: 12');
+    expect(text).toContain('Quyển số: 01/2026-SCT/BS');
+    await expectKysoVerifies(copyFile);
+    await expectPdfsigValid(copyFile, 1);
+  });
+});
+
 describe('requests that sign and send nothing', () => {
   it('a refused confirmation: Status 2', async () => {
     const uploads = web.uploads.length;
