@@ -1,9 +1,8 @@
-// The documents the end-to-end tests open: the sample decision (with "CHỦ TỊCH"), a page turned by
-// /Rotate 90, and a signed document changed afterwards the way an attacker would.
+// The documents the end-to-end tests open: the sample decision (with "CHỦ TỊCH") and a signed
+// document changed afterwards the way an attacker would.
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { PDFDocument, StandardFonts, degrees } from '@cantoo/pdf-lib';
 import { PdfDict, PdfRef, PdfStream } from '../../../src/signing/pdf/index.js';
 import {
   HIDDEN_TEXT,
@@ -17,16 +16,6 @@ const root = path.resolve(import.meta.dirname, '../../..');
 
 export function writeDecision(file: string): void {
   execFileSync(process.execPath, [path.join(root, 'fixtures/documents/make-decision.mjs'), file]);
-}
-
-/** One A4 page shown turned a quarter (/Rotate 90): landscape on screen. */
-export async function writeRotated(file: string): Promise<void> {
-  const doc = await PDFDocument.create();
-  const font = await doc.embedFont(StandardFonts.Helvetica);
-  const page = doc.addPage([595, 842]);
-  page.drawText('Rotated page /Rotate 90', { x: 72, y: 760, size: 18, font });
-  page.setRotation(degrees(90));
-  writeFileSync(file, await doc.save({ useObjectStreams: false }));
 }
 
 /**

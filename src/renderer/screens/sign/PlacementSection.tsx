@@ -1,10 +1,12 @@
 // Step 2: where the box is, in words (for screen readers too), and the way back to the suggestion.
-import type { Placement } from '../../../shared/contract/index.js';
+import type { ContractError, Placement } from '../../../shared/contract/index.js';
 import { useApp } from '../../app-context.js';
 
 export function PlacementSection(props: {
   placement: Placement | null;
   suggested: boolean;
+  /** Why the engine could not draw the preview (the signature itself may still work). */
+  previewError: ContractError | null;
   viewedPage: number;
   onReset: () => void;
   onMoveHere: () => void;
@@ -27,6 +29,11 @@ export function PlacementSection(props: {
             })}
           </p>
           <p className="hint">{props.suggested ? t('place.suggestedGeneric') : t('place.default')}</p>
+          {props.previewError && (
+            <p className="hint warning" data-testid="preview-error">
+              {t('place.previewFailed')} {props.previewError.message} ({props.previewError.code})
+            </p>
+          )}
           <p className="hint" style={{ display: 'flex', gap: 8, flexWrap: 'wrap' }}>
             {props.suggested && (
               <button type="button" className="button small" onClick={props.onReset}>

@@ -91,7 +91,7 @@ export function SignScreen({
     }
   }, [openRequest, open]);
 
-  const preview = useAppearancePreview({
+  const { pdf: preview, error: previewError } = useAppearancePreview({
     template: state.template,
     width: state.placement?.rect.width ?? 0,
     height: state.placement?.rect.height ?? 0,
@@ -225,6 +225,7 @@ export function SignScreen({
                 <PlacementSection
                   placement={state.placement}
                   suggested={state.suggestion !== null}
+                  previewError={previewError}
                   viewedPage={state.page}
                   onReset={() => dispatch({ type: 'reset-box' })}
                   onMoveHere={() => dispatch({ type: 'box-to-page', page: state.page })}

@@ -121,8 +121,14 @@ export function choicesOf(modules: readonly TokenModuleView[]): CertificateChoic
       }
     }
   }
-  // Usable certificates first.
-  return out.sort((a, b) => a.certificate.warnings.length - b.certificate.warnings.length);
+  // Usable certificates first, then by device and holder (the same order on every reading).
+  const name = (c: CertificateChoice): string => `${c.token.label}\u0000${c.certificate.subjectCN ?? ''}`;
+  return out.sort((a, b) => Number(!usable(a)) - Number(!usable(b)) || name(a).localeCompare(name(b), 'vi'));
+}
+
+/** Expired, not yet valid or not for signing: shown apart, the engine would refuse them. */
+export function usable(choice: CertificateChoice): boolean {
+  return choice.certificate.warnings.every((w) => w === 'expiring-soon');
 }
 
 export function selectedChoice(state: SignState): CertificateChoice | null {

@@ -1,7 +1,11 @@
 // The engine's real appearance for the box (appearance.preview: a one-page PDF the size of the box),
 // asked again when the size, template or certificate changes, a moment after the last change.
 import { useEffect, useState } from 'react';
-import type { AppearanceTemplateName, CertificateRef } from '../../../shared/contract/index.js';
+import type {
+  AppearanceTemplateName,
+  CertificateRef,
+  ContractError,
+} from '../../../shared/contract/index.js';
 import { useApp } from '../../app-context.js';
 import { openBytesDocument, type RangeDocument } from '../../pdf/open-range-document.js';
 import type { PDFDocumentProxy } from '../../pdf/pdfjs.js';
@@ -15,14 +19,22 @@ export function useAppearancePreview(request: {
   certificate: CertificateRef | null;
   docNumber: string;
   agency: string;
-}): PDFDocumentProxy | null {
+}): { pdf: PDFDocumentProxy | null; error: ContractError | null } {
   const { client } = useApp();
   const [preview, setPreview] = useState<RangeDocument | null>(null);
+  const [error, setError] = useState<ContractError | null>(null);
   const { template, certificate, docNumber, agency } = request;
   // Whole points: a fraction of a point does not change the drawing, and would re-ask on every move.
   const width = Math.round(request.width);
   const height = Math.round(request.height);
   const certificateKey = certificate ? JSON.stringify(certificate) : '';
+
+  // Another template or signer draws something else: never show the previous one meanwhile. (A new
+  // size keeps the old drawing, stretched, until the new one comes.)
+  useEffect(() => {
+    setPreview(null);
+    setError(null);
+  }, [template, certificateKey, docNumber, agency]);
 
   useEffect(() => {
     if (width <= 0 || height <= 0) return;
@@ -37,10 +49,18 @@ export function useAppearancePreview(request: {
           ...(docNumber ? { docNumber } : {}),
           ...(agency ? { agency } : {}),
         });
-        if (gone || !r.ok) return;
+        if (gone) return;
+        if (!r.ok) {
+          setPreview(null);
+          setError(r.error);
+          return;
+        }
         const doc = await openBytesDocument(r.value.pdf);
         if (gone) void doc.destroy();
-        else setPreview(doc); // the effect below destroys the one it replaces
+        else {
+          setError(null);
+          setPreview(doc); // the effect below destroys the one it replaces
+        }
       })();
     }, SETTLE_MS);
     return () => {
@@ -50,5 +70,5 @@ export function useAppearancePreview(request: {
   }, [client, template, width, height, certificateKey, docNumber, agency]);
 
   useEffect(() => () => void preview?.destroy(), [preview]);
-  return preview?.pdf ?? null;
+  return { pdf: preview?.pdf ?? null, error };
 }

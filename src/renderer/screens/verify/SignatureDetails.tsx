@@ -61,7 +61,7 @@ export function SignatureDetails({ signature }: { signature: VerifySignatureView
             <li key={i} className={c.allowed ? undefined : 'not-allowed'}>
               {t('verify.change.revision', {
                 revision: c.revision,
-                description: c.description,
+                description: c.description.replace(/\.$/, ''),
                 allowed: c.allowed ? t('verify.change.allowed') : t('verify.change.notAllowed'),
               })}
             </li>

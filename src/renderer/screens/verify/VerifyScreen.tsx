@@ -16,8 +16,8 @@ import { initialVerifyState, verifyReducer } from './verify-state.js';
 
 function label(s: VerifySignatureView, t: ReturnType<typeof useApp>['t']): string {
   return s.type === 'document-timestamp'
-    ? t('verify.timestampN', { n: s.index + 1 })
-    : t('verify.signatureN', { n: s.index + 1 });
+    ? t('verify.timestampN', { n: s.index })
+    : t('verify.signatureN', { n: s.index });
 }
 
 export function VerifyScreen({ active }: { active: boolean }) {
@@ -65,7 +65,7 @@ export function VerifyScreen({ active }: { active: boolean }) {
     const opened = await client.call('document.open', { path: r.value.path });
     if (!opened.ok) return dispatch({ type: 'failed', error: opened.error });
     docs.current.push(opened.value.documentId);
-    dispatch({ type: 'revision', doc: opened.value, signature: index, revision: s.coverage.revision });
+    dispatch({ type: 'revision', doc: opened.value, signature: s.index, revision: s.coverage.revision });
   };
 
   const saveReport = async (): Promise<void> => {
@@ -123,7 +123,7 @@ export function VerifyScreen({ active }: { active: boolean }) {
               <div className="banner" role="status">
                 <span>
                   {t('verify.viewingRevision', {
-                    n: state.revision.signature + 1,
+                    n: state.revision.signature,
                     revision: state.revision.revision,
                   })}
                 </span>
@@ -172,7 +172,7 @@ export function VerifyScreen({ active }: { active: boolean }) {
             )}
             {report && (
               <>
-                <div data-testid="overall-status">
+                <div className="overall-status" data-testid="overall-status">
                   {report.status === 'unsigned' ? (
                     <span className="status-badge unsigned">{t('verify.overall.unsigned')}</span>
                   ) : (

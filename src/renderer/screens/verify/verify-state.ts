@@ -10,7 +10,7 @@ export interface VerifyState {
   /** Index into report.signatures. */
   readonly selected: number | null;
   readonly page: number;
-  /** A signed revision shown instead of the current file. */
+  /** A signed revision shown instead of the current file (signature: its 1-based number). */
   readonly revision: {
     readonly doc: OpenedDocument;
     readonly signature: number;
