@@ -1,14 +1,15 @@
-// `kyso bridge` as IT staff run it: the built CLI in its own data folder with a .p12 identity of the
-// test PKI (password from --pin-env), the web system played by a real WebSocket client and HTTP
-// server (test/bridge/web-system.ts). Before each signing the command prints what will be signed and
+// `kyso bridge` as IT staff run it: the built CLI in its own data folder, signing with a SoftHSM
+// token of the test PKI (PIN from --pin-env, one login for the bridge's life), the allowed site from
+// settings.json, the web system played by a real WebSocket client and HTTP server
+// (test/bridge/web-system.ts). Before each signing the command prints what will be signed and
 // reads y/N from standard input: y signs and delivers, anything else or the end of input refuses, and
 // a "y" that arrived before the question approves nothing.
 import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pkiFile } from '../support/fixtures.js';
+import { CHAIRMAN_TOKEN, freshTokens, SOFTHSM_MODULE, testToken } from '../support/fixtures.js';
 import { KYSO_BIN, runKyso } from '../support/run-cli.js';
 import { expectKysoVerifies, expectPdfsigValid, qpdfCheck } from '../support/signed-output.js';
 import { ask, replyOf, startWebSystem, type WebSystem } from '../bridge/web-system.js';
@@ -23,19 +24,28 @@ let stdout = '';
 let stderr = '';
 let port: number;
 
-const env = (): NodeJS.ProcessEnv => ({
+let tokensConf: string;
+const env = (dataHome = home): NodeJS.ProcessEnv => ({
   ...process.env,
-  KYSO_HOME: home,
-  KYSO_TEST_P12_PASSWORD: 'kyso-p12',
+  KYSO_HOME: dataHome,
+  SOFTHSM2_CONF: tokensConf,
+  KYSO_TEST_PIN: testToken(CHAIRMAN_TOKEN).pin,
 });
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'kyso-cli-bridge-'));
   home = path.join(dir, 'home');
+  tokensConf = freshTokens().conf;
   const decision = path.join(dir, 'decision.pdf');
   execFileSync(process.execPath, [path.join(root, 'fixtures/documents/make-decision.mjs'), decision]);
   web = await startWebSystem();
   decisionUrl = web.serve('quyet-dinh-7.pdf', readFileSync(decision));
+  // The allowed site comes from the settings; --allow-origin adds to them.
+  mkdirSync(home, { recursive: true });
+  writeFileSync(
+    path.join(home, 'settings.json'),
+    JSON.stringify({ bridge: { allowedOrigins: [web.origin] } }),
+  );
   child = spawn(
     process.execPath,
     [
@@ -44,12 +54,16 @@ beforeAll(async () => {
       '--plain',
       '--port',
       '0',
-      '--p12',
-      pkiFile('chairman-rsa2048.p12'),
+      '--module',
+      SOFTHSM_MODULE,
+      '--token',
+      CHAIRMAN_TOKEN,
+      '--key',
+      '01',
       '--pin-env',
-      'KYSO_TEST_P12_PASSWORD',
+      'KYSO_TEST_PIN',
       '--allow-origin',
-      web.origin,
+      'https://motcua.example.gov.vn',
       '--lang',
       'en',
     ],
@@ -113,14 +127,26 @@ describe('kyso bridge', () => {
     await expectKysoVerifies(signed);
     await expectPdfsigValid(signed, 1);
     await qpdfCheck(signed);
+    // The site list is the settings' and the option's together.
+    expect(stdout).toContain(`Allowed sites: ${web.origin}, https://motcua.example.gov.vn`);
+  });
+
+  it('signs again with the same token login after another "y"', async () => {
+    const pending = ask(`ws://127.0.0.1:${port}/SignApproved`, request(), { origin: web.origin });
+    await question(2);
+    child.stdin.write('yes\n');
+    expect(replyOf(await pending)).toMatchObject({ Status: 0, FileName: 'stored-2.pdf' });
+    const signed = path.join(dir, 'signed-2.pdf');
+    writeFileSync(signed, web.uploads[1]!.bytes);
+    await expectPdfsigValid(signed, 1);
   });
 
   it('"N" refuses: Status 2, nothing sent', async () => {
     const pending = ask(`ws://127.0.0.1:${port}/SignApproved`, request(), { origin: web.origin });
-    await question(2);
+    await question(3);
     child.stdin.write('N\n');
     expect(replyOf(await pending)['Status']).toBe(2);
-    expect(web.uploads.length).toBe(1);
+    expect(web.uploads.length).toBe(2);
   });
 
   it('a "y" typed before the question does not count; the end of input is no', async () => {
@@ -128,25 +154,25 @@ describe('kyso bridge', () => {
     // The early "y" has been read and dropped before the request comes in.
     await expect.poll(() => stderr).toContain('(input ignored: no question is open)');
     const pending = ask(`ws://127.0.0.1:${port}/SignApproved`, request(), { origin: web.origin });
-    await question(3);
+    await question(4);
     child.stdin.end();
     expect(replyOf(await pending)['Status']).toBe(2);
-    expect(web.uploads.length).toBe(1);
+    expect(web.uploads.length).toBe(2);
     // After the end of input every later request is refused at once.
     const later = replyOf(
       await ask(`ws://127.0.0.1:${port}/SignApproved`, request(), { origin: web.origin }),
     );
     expect(later['Status']).toBe(2);
-    expect(web.uploads.length).toBe(1);
+    expect(web.uploads.length).toBe(2);
   });
 
-  it('never prints the JWT or the password, and stops cleanly on SIGTERM', async () => {
+  it('never prints the JWT or the PIN, and stops cleanly on SIGTERM', async () => {
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     for (const text of [stdout, stderr]) {
       expect(text).not.toContain('cli-jwt-value');
-      expect(text).not.toContain('kyso-p12');
+      expect(text).not.toContain(testToken(CHAIRMAN_TOKEN).pin);
     }
   });
 
@@ -159,7 +185,9 @@ describe('kyso bridge', () => {
     );
     expect(pinStdin.code).toBe(2);
     expect(pinStdin.stderr).toContain('--pin-env');
-    const noOrigin = await runKyso(['bridge', '--plain', '--demo', '--lang', 'en'], { env: env() });
+    const noOrigin = await runKyso(['bridge', '--plain', '--demo', '--lang', 'en'], {
+      env: env(path.join(dir, 'empty-home')),
+    });
     expect(noOrigin.code).toBe(2);
     expect(noOrigin.stderr).toContain('--allow-origin');
     const wide = await runKyso(['bridge', '--plain', '--demo', '--allow-origin', 'not an origin'], {

@@ -151,14 +151,24 @@ export interface BridgeJobContext {
 
 const EMPTY = { FileName: '', FileServer: '', DocumentNumber: '', DocumentDate: '' } as const;
 
+/**
+ * The reply of a failure. The message goes to a web page: paths on this computer (which name the
+ * user's folders) are cut to their file names.
+ */
 function failure(err: unknown, lang: Lang, request?: BridgeRequest): BridgeReply {
   const kysoError = isKysoError(err) ? err : new KysoError('INTERNAL', 'unexpected', { cause: err });
+  const details = Object.fromEntries(
+    Object.entries(kysoError.details).map(([k, v]) => [
+      k,
+      typeof v === 'string' && path.isAbsolute(v) ? path.basename(v) : v,
+    ]),
+  );
   return {
     ...EMPTY,
     DocumentNumber: request?.docNumber ?? '',
     DocumentDate: request?.issuedDate ?? '',
     Status: statusForError(kysoError.code),
-    Message: messageFor(kysoError.code, kysoError.details, lang),
+    Message: messageFor(kysoError.code, details, lang),
   };
 }
 

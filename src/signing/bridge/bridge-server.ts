@@ -4,9 +4,11 @@
 // rebinding), an Origin not on the list. TLS and plain WebSocket can share the port: the first byte
 // of a connection tells them apart (0x16 opens a TLS handshake record; HTTP starts with a letter).
 import type { EventEmitter } from 'node:events';
+import { readdir, rm, stat } from 'node:fs/promises';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
+import path from 'node:path';
 import { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { KysoError } from '../../shared/errors.js';
@@ -116,6 +118,24 @@ function refuse(socket: Duplex, status: number, text: string): void {
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
 
+/**
+ * Work folders a killed bridge left behind hold downloaded documents nobody needs. Only old ones go:
+ * another bridge on another port may share the data folder.
+ */
+async function removeStaleWork(dir: string, now = Date.now()): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return;
+  }
+  for (const name of names.filter((n) => n.startsWith('job-'))) {
+    const folder = path.join(dir, name);
+    const info = await stat(folder).catch(() => undefined);
+    if (info && now - info.mtimeMs > 3_600_000) await rm(folder, { recursive: true, force: true });
+  }
+}
+
 export async function startBridge(options: BridgeOptions): Promise<RunningBridge> {
   const host = options.host ?? '127.0.0.1';
   assertLoopbackBind(host);
@@ -123,6 +143,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
   const home = options.home ?? kysoHome();
   const allowList = new OriginAllowList(options.allowedOrigins, options.extraHosts);
   const certificate = mode === 'plain' ? undefined : await ensureLocalCertificate(home);
+  await removeStaleWork(path.join(home, 'bridge', 'work'));
   const emit = options.onEvent ?? (() => undefined);
   const lang = options.lang ?? 'vi';
   const stop = new AbortController();
