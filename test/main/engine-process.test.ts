@@ -1,0 +1,278 @@
+// The services through the real engine process (child_process.fork of the compiled engine), with the
+// SoftHSM test tokens: the chairman's signature placed in a box, re-verified by our verifier, pdfsig
+// and qpdf; the clerk's seal after it ("Ký tiếp"); a wrong PIN that writes nothing; a cancel; and a
+// crash of the engine process in the middle of a signature.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type {
+  Channel,
+  OpenedDocument,
+  ResultOf,
+  Result,
+  TokenModuleView,
+} from '../../src/shared/contract/index.js';
+import type { EngineSupervisor } from '../../src/main/engine/engine-supervisor.js';
+import { writeBigPdf } from '../support/big-pdf.js';
+import { CHAIRMAN_TOKEN, CLERK_TOKEN, FAULTY_TOKEN, testToken } from '../support/fixtures.js';
+import { expectKysoVerifies, expectPdfsigValid, expectPrefix, qpdfCheck } from '../support/signed-output.js';
+import {
+  appTestEnv,
+  certificateRef,
+  makeDecision,
+  startEngine,
+  temporaryFiles,
+  type AppTestEnv,
+} from './app-support.js';
+
+let t: AppTestEnv;
+let engine: EngineSupervisor;
+let engineStderr: () => string;
+const restarts: string[] = [];
+let calls = 0;
+let modules: readonly TokenModuleView[];
+
+async function call<C extends Channel>(
+  channel: C,
+  request: unknown,
+  onProgress?: (p: unknown, callId: string) => void,
+): Promise<Result<ResultOf<C>>> {
+  const callId = `t${++calls}`;
+  return (await engine.call(callId, channel, request, 'vi', (p) => onProgress?.(p, callId))) as Result<
+    ResultOf<C>
+  >;
+}
+
+async function value<C extends Channel>(channel: C, request: unknown): Promise<ResultOf<C>> {
+  const r = await call(channel, request);
+  if (!r.ok) throw new Error(`${channel}: ${r.error.code} ${r.error.message}`);
+  return r.value;
+}
+
+beforeAll(async () => {
+  t = await appTestEnv();
+  ({ engine, stderr: engineStderr } = startEngine(t.env, (reason) => restarts.push(reason)));
+  modules = (await value('tokens.list', {})).modules;
+});
+
+afterAll(() => engine?.dispose());
+
+function chairman() {
+  return certificateRef(modules, CHAIRMAN_TOKEN, '01');
+}
+
+describe('engine process: documents, tokens, previews', () => {
+  it('tokens.list shows the test tokens with PIN state and certificate warnings', () => {
+    const tokens = modules.flatMap((m) => m.slots.flatMap((s) => (s.token ? [s.token] : [])));
+    const chair = tokens.find((x) => x.label === CHAIRMAN_TOKEN);
+    expect(chair?.pinState).toBe('ok');
+    expect(chair?.certificates.find((c) => c.id === '01')).toMatchObject({
+      subjectCN: 'Nguyễn Thị Hồng Nhung',
+      warnings: [],
+    });
+    const faulty = tokens.find((x) => x.label === FAULTY_TOKEN);
+    const warningsOf = (id: string) => faulty?.certificates.find((c) => c.id === id)?.warnings;
+    expect(warningsOf('01')).toContain('expired');
+    expect(warningsOf('02')).toContain('not-yet-valid');
+    expect(warningsOf('03')).toContain('no-signing-usage');
+  });
+
+  it('document.open gives the page layout and a free default output name; document.read reads ranges', async () => {
+    const input = makeDecision(path.join(t.dir, 'qd.pdf'));
+    writeFileSync(path.join(t.dir, 'qd-da-ky.pdf'), 'taken');
+    const doc = await value('document.open', { path: input });
+    expect(doc).toMatchObject({ name: 'qd.pdf', pageCount: 1, signatureCount: 0 });
+    expect(doc.pages[0]).toMatchObject({ rotation: 0 });
+    expect(doc.pages[0]?.width).toBeCloseTo(595.28, 1);
+    expect(doc.suggestedOutput).toBe(path.join(t.dir, 'qd-da-ky-2.pdf'));
+    const bytes = readFileSync(input);
+    const part = await value('document.read', { documentId: doc.documentId, offset: 100, length: 50 });
+    expect(part.size).toBe(bytes.length);
+    expect(Buffer.from(part.bytes).equals(bytes.subarray(100, 150))).toBe(true);
+    const tail = await value('document.read', {
+      documentId: doc.documentId,
+      offset: bytes.length - 10,
+      length: 1000,
+    });
+    expect(tail.bytes.length).toBe(10);
+    await value('document.close', { documentId: doc.documentId });
+    const closed = await call('document.read', { documentId: doc.documentId, offset: 0, length: 1 });
+    expect(closed.ok ? null : closed.error.code).toBe('DOCUMENT_NOT_OPEN');
+  });
+
+  it('document.suggestPlacement proposes the box under "CHỦ TỊCH" of the signature block', async () => {
+    const doc = await value('document.open', { path: makeDecision(path.join(t.dir, 'anchor.pdf')) });
+    const placement = await value('document.suggestPlacement', {
+      documentId: doc.documentId,
+      template: 'personal',
+    });
+    expect(placement?.page).toBe(1);
+    // make-decision.mjs sets the signature block's "CHỦ TỊCH" at y = 370 (from the bottom), centred at x = 440.
+    const rect = placement?.rect;
+    expect(rect).toBeDefined();
+    expect((rect?.x ?? 0) + (rect?.width ?? 0) / 2).toBeCloseTo(440, -1);
+    expect(rect?.y).toBeGreaterThan(841.89 - 370);
+    expect(rect?.y).toBeLessThan(841.89 - 370 + 40);
+  });
+
+  it('appearance.preview is a one-page PDF exactly the size of the box, drawn by the engine', async () => {
+    const preview = await value('appearance.preview', {
+      template: 'personal',
+      width: 180,
+      height: 72,
+      certificate: chairman(),
+    });
+    const file = path.join(t.dir, 'preview.pdf');
+    writeFileSync(file, preview.pdf);
+    await qpdfCheck(file);
+    const text = Buffer.from(preview.pdf).toString('latin1');
+    expect(text).toMatch(/\/MediaBox \[0 0 180 72\]/);
+    expect(text).toContain('/Subtype /Form');
+  });
+});
+
+describe('engine process: signing', () => {
+  it('signs in the placed box; the output verifies (Kyso, pdfsig, qpdf); the seal follows on the signed file', async () => {
+    const input = makeDecision(path.join(t.dir, 'sign-me.pdf'));
+    const doc = await value('document.open', { path: input });
+    const rect = { x: 330, y: 480, width: 190, height: 80 };
+    const stages: string[] = [];
+    const signed = await call(
+      'sign.run',
+      {
+        documentId: doc.documentId,
+        output: doc.suggestedOutput,
+        overwrite: false,
+        template: 'personal',
+        page: 1,
+        rect,
+        certificate: chairman(),
+        pin: testToken(CHAIRMAN_TOKEN).pin,
+        allowFinalTry: false,
+      },
+      (p) => stages.push((p as { stage: string }).stage),
+    );
+    if (!signed.ok) throw new Error(signed.error.message);
+    expect(signed.value.output).toBe(path.join(t.dir, 'sign-me-da-ky.pdf'));
+    expect(signed.value.verification.status).toBe('valid');
+    expect(stages).toEqual(
+      expect.arrayContaining(['preparing', 'hashing', 'signing', 'writing', 'verifying', 'done']),
+    );
+    expectPrefix(input, signed.value.output);
+    await expectKysoVerifies(signed.value.output);
+    await qpdfCheck(signed.value.output);
+    await expectPdfsigValid(signed.value.output, 1);
+    // The widget is where the box was placed (display coordinates, top-left origin).
+    const report = await value('verify.run', { path: signed.value.output });
+    const widget = report.signatures[0]?.widget;
+    expect(widget?.page).toBe(1);
+    for (const k of ['x', 'y', 'width', 'height'] as const) expect(widget?.rect[k]).toBeCloseTo(rect[k], 1);
+
+    // "Ký tiếp": the clerk's agency seal on the signed file.
+    const next = await value('document.open', { path: signed.value.output });
+    const clerk = certificateRef(modules, CLERK_TOKEN, '01');
+    const sealed = await call('sign.run', {
+      documentId: next.documentId,
+      output: next.suggestedOutput,
+      overwrite: false,
+      template: 'text',
+      page: 1,
+      rect: { x: 380, y: 20, width: 190, height: 60 },
+      certificate: clerk,
+      pin: testToken(CLERK_TOKEN).pin,
+      allowFinalTry: false,
+      docNumber: '15/QĐ-UBND',
+    });
+    if (!sealed.ok) throw new Error(sealed.error.message);
+    expect(sealed.value.verification.signatures.map((s) => s.status)).toEqual(['valid', 'valid']);
+    await expectKysoVerifies(sealed.value.output);
+    await expectPdfsigValid(sealed.value.output, 2);
+  });
+
+  it('a wrong PIN: PKCS11_PIN_INCORRECT in Vietnamese with the tries-left state, nothing written, no PIN echoed', async () => {
+    const wrongPin = '918273-wrong';
+    const doc = await value('document.open', { path: makeDecision(path.join(t.dir, 'wrong-pin.pdf')) });
+    const r = await call('sign.run', {
+      documentId: doc.documentId,
+      output: doc.suggestedOutput,
+      overwrite: false,
+      template: 'personal',
+      page: 1,
+      rect: { x: 330, y: 480, width: 190, height: 80 },
+      certificate: chairman(),
+      pin: wrongPin,
+      allowFinalTry: false,
+    });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error.code).toBe('PKCS11_PIN_INCORRECT');
+    expect(r.error.message).toMatch(/^Mã PIN không đúng/);
+    expect(['ok', 'count-low', 'final-try']).toContain(r.error.details?.['pinState']);
+    expect(JSON.stringify(r)).not.toContain(wrongPin);
+    expect(engineStderr()).not.toContain(wrongPin);
+    expect(existsSync(doc.suggestedOutput)).toBe(false);
+    expect(temporaryFiles(t.dir)).toEqual([]);
+  });
+});
+
+describe('engine process: cancel and crash', () => {
+  let big: string;
+  beforeAll(() => {
+    big = path.join(t.dir, 'big-scan.pdf');
+    writeBigPdf(big, 150 * 1024 * 1024);
+  });
+
+  function bigSign(doc: OpenedDocument, output: string) {
+    return {
+      documentId: doc.documentId,
+      output,
+      overwrite: false,
+      template: 'invisible',
+      page: 1,
+      rect: null,
+      certificate: chairman(),
+      pin: testToken(CHAIRMAN_TOKEN).pin,
+      allowFinalTry: false,
+    };
+  }
+
+  it('cancel during hashing: CANCELLED, no output, no temporary file', async () => {
+    const doc = await value('document.open', { path: big });
+    const output = path.join(t.dir, 'cancelled.pdf');
+    const r = await call('sign.run', bigSign(doc, output), (p, callId) => {
+      if ((p as { stage: string }).stage === 'hashing') engine.cancel(callId);
+    });
+    expect(r.ok ? 'ok' : r.error.code).toBe('CANCELLED');
+    expect(existsSync(output)).toBe(false);
+    expect(temporaryFiles(t.dir)).toEqual([]);
+  });
+
+  it('the engine process killed mid-signature: ENGINE_CRASHED, restarted, nothing half-written, the next call works', async () => {
+    const doc = await value('document.open', { path: big });
+    const output = path.join(t.dir, 'crashed.pdf');
+    const pid = engine.pid;
+    let tempAtKill: string[] = [];
+    const r = await call('sign.run', bigSign(doc, output), (p) => {
+      if ((p as { stage: string }).stage === 'hashing' && pid !== undefined) {
+        tempAtKill = temporaryFiles(t.dir);
+        process.kill(pid, 'SIGKILL');
+      }
+    });
+    // The kill landed while the output was being written.
+    expect(tempAtKill).toHaveLength(1);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error.code).toBe('ENGINE_CRASHED');
+    expect(r.error.message).toContain('khởi động lại');
+    expect(restarts).toHaveLength(1);
+    expect(restarts[0]).toContain('SIGKILL');
+    expect(engine.pid).not.toBe(pid);
+    expect(existsSync(output)).toBe(false);
+    expect(temporaryFiles(t.dir)).toEqual([]);
+    // The new process knows the open document (same id) and signs it.
+    const again = await call('sign.run', { ...bigSign(doc, output), template: 'invisible' });
+    if (!again.ok) throw new Error(again.error.message);
+    expect(again.value.verification.status).toBe('valid');
+    expect(temporaryFiles(t.dir)).toEqual([]);
+  });
+});
