@@ -21,6 +21,7 @@ import {
   type OutboxState,
   type UploadDestination,
 } from '../signing/upload-api.js';
+import { loadTrustStore } from '../signing/verify-api.js';
 import { errorLine, EXIT, usageError } from './cli-io.js';
 import { parseCommandArgs } from './command-args.js';
 import { commandSettings } from './command-settings.js';
@@ -177,6 +178,8 @@ export async function uploadCommand(argv: string[], lang: Lang): Promise<number>
 
   const outbox = Outbox.open();
   try {
+    // One trust store for every file (the data folder's): the chain is only a warning here.
+    const trust = await loadTrustStore({});
     const queued: OutboxItem[] = [];
     const refused: { file: string; code: string; message: string }[] = [];
     for (const file of positionals) {
@@ -191,6 +194,7 @@ export async function uploadCommand(argv: string[], lang: Lang): Promise<number>
           copy: !values['no-copy'],
           allowBrokenSignatures: values['allow-broken-signatures'] ?? false,
           lang,
+          trust,
         });
         queued.push(result.item);
         if (!values.json) {

@@ -3,7 +3,7 @@
 // connection (cut while the body arrives), a duplicate delivery (the file is stored but the answer is
 // lost, so the client must retry and be told 409), and a slow answer. The first four exclude each
 // other (their rates add up to at most 1), so each drawn fault is the one that happens; a slow
-// answer can come with any of them.
+// answer can come with any of them. Rates are taken in whole percents.
 export const FAULT_KINDS = ['error500', 'timeout', 'drop', 'slow', 'duplicate'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 const EXCLUSIVE = ['error500', 'timeout', 'drop', 'duplicate'] as const;
@@ -82,31 +82,62 @@ export function checkFaults(value: unknown): FaultSettings {
   return { rates, slowMs };
 }
 
+/**
+ * Draws faults from shuffled decks of 100 requests rather than independent coin tosses: each block
+ * of 100 requests has exactly round(rate × 100) of each fault, in a random order. A test then knows
+ * every kind really hit its share of requests, whatever the seed.
+ */
 export class FaultPlan {
-  settings: FaultSettings;
+  #settings: FaultSettings;
   readonly counts: Record<FaultKind, number> = { error500: 0, timeout: 0, drop: 0, slow: 0, duplicate: 0 };
   requests = 0;
   readonly #random: () => number;
+  #exclusiveDeck: (FaultKind | undefined)[] = [];
+  #slowDeck: boolean[] = [];
 
   constructor(settings: FaultSettings = NO_FAULTS, seed = Date.now()) {
-    this.settings = settings;
+    this.#settings = settings;
     this.#random = seededRandom(seed);
+  }
+
+  get settings(): FaultSettings {
+    return this.#settings;
+  }
+
+  /** New rates apply from the next request on (a fresh deck). */
+  set settings(settings: FaultSettings) {
+    this.#settings = settings;
+    this.#exclusiveDeck = [];
+    this.#slowDeck = [];
+  }
+
+  #shuffle<T>(cards: T[]): T[] {
+    for (let i = cards.length - 1; i > 0; i--) {
+      const j = Math.floor(this.#random() * (i + 1));
+      [cards[i], cards[j]] = [cards[j] as T, cards[i] as T];
+    }
+    return cards;
   }
 
   /** The faults of the next request, counted: at most one of the exclusive four, and maybe slow. */
   draw(): ReadonlySet<FaultKind> {
     this.requests++;
-    const drawn = new Set<FaultKind>();
-    const u = this.#random();
-    let edge = 0;
-    for (const kind of EXCLUSIVE) {
-      edge += this.settings.rates[kind];
-      if (u < edge) {
-        drawn.add(kind);
-        break;
+    if (this.#exclusiveDeck.length === 0) {
+      const cards: (FaultKind | undefined)[] = [];
+      for (const kind of EXCLUSIVE) {
+        for (let i = 0; i < Math.round(this.#settings.rates[kind] * 100); i++) cards.push(kind);
       }
+      while (cards.length < 100) cards.push(undefined);
+      this.#exclusiveDeck = this.#shuffle(cards.slice(0, 100));
     }
-    if (this.#random() < this.settings.rates.slow) drawn.add('slow');
+    if (this.#slowDeck.length === 0) {
+      const slow = Math.round(this.#settings.rates.slow * 100);
+      this.#slowDeck = this.#shuffle(Array.from({ length: 100 }, (_, i) => i < slow));
+    }
+    const drawn = new Set<FaultKind>();
+    const exclusive = this.#exclusiveDeck.pop();
+    if (exclusive !== undefined) drawn.add(exclusive);
+    if (this.#slowDeck.pop() === true) drawn.add('slow');
     for (const kind of drawn) this.counts[kind]++;
     return drawn;
   }

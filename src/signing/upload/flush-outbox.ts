@@ -78,12 +78,7 @@ export async function flushOutbox(request: FlushRequest): Promise<FlushResult> {
       delivered++;
       emit({ type: 'delivered', item: outbox.get(item.id) as OutboxItem, already: outcome.already });
       // The copy is no longer needed once no other unfinished item sends the same bytes.
-      if (item.copied) {
-        const others = outbox
-          .list({ states: ['queued', 'sending', 'failed'] })
-          .some((o) => o.id !== item.id && o.file === item.file);
-        if (!others) await rm(item.file, { force: true });
-      }
+      if (item.copied && !outbox.fileInUse(item.file, item.id)) await rm(item.file, { force: true });
       return;
     }
     const error = { code: outcome.code, message: outcome.message, status: outcome.status };

@@ -16,10 +16,11 @@ export interface OAuth2Config {
   readonly ca?: readonly string[];
 }
 
-function failed(url: string, reason: string): KysoError {
+/** `permanent`: the token service refused the client (4xx): retrying with the same secret cannot help. */
+function failed(url: string, reason: string, permanent = false): KysoError {
   const u = new URL(url);
   return new KysoError('UPLOAD_OAUTH_FAILED', `OAuth2 token request failed: ${reason}`, {
-    details: { url: `${u.protocol}//${u.host}${u.pathname}`, reason },
+    details: { url: `${u.protocol}//${u.host}${u.pathname}`, reason, permanent },
   });
 }
 
@@ -62,7 +63,13 @@ export class OAuth2Client {
       ...(signal ? { signal } : {}),
     });
     if (!result.ok) throw failed(this.config.tokenUrl, `${result.failure} ${result.detail}`);
-    if (result.status !== 200) throw failed(this.config.tokenUrl, `HTTP ${result.status}`);
+    if (result.status !== 200) {
+      throw failed(
+        this.config.tokenUrl,
+        `HTTP ${result.status}`,
+        result.status >= 400 && result.status < 500,
+      );
+    }
     let parsed: unknown;
     try {
       parsed = JSON.parse(result.text);

@@ -129,7 +129,7 @@ export class RestAdapter implements UploadAdapter {
           // The token service may be down for a moment like any server.
           const reason = String(error.details['reason'] ?? '').replace(/\s+/g, '-');
           return {
-            kind: 'retry',
+            kind: error.details['permanent'] === true ? 'failed' : 'retry',
             code: error.code,
             message: `${String(error.details['url'])} ${reason}`,
             status: null,
