@@ -14,6 +14,7 @@ import type {
 } from '../../src/shared/contract/index.js';
 import type { EngineSupervisor } from '../../src/main/engine/engine-supervisor.js';
 import { writeBigPdf } from '../support/big-pdf.js';
+import { makeAssets, removeTemp } from '../signing/appearance/appearance-support.js';
 import { CHAIRMAN_TOKEN, CLERK_TOKEN, FAULTY_TOKEN, testToken } from '../support/fixtures.js';
 import { expectKysoVerifies, expectPdfsigValid, expectPrefix, qpdfCheck } from '../support/signed-output.js';
 import {
@@ -187,6 +188,39 @@ describe('engine process: signing', () => {
     expect(sealed.value.verification.signatures.map((s) => s.status)).toEqual(['valid', 'valid']);
     await expectKysoVerifies(sealed.value.output);
     await expectPdfsigValid(sealed.value.output, 2);
+  });
+
+  it('on a page turned by /Rotate 90 the widget lands where the box was placed on the displayed page', async () => {
+    const assets = makeAssets();
+    try {
+      const doc = await value('document.open', { path: assets.pdf('rotated-90.pdf') });
+      // Displayed landscape: 842 wide, 595 high.
+      expect(doc.pages[0]).toMatchObject({ width: 842, height: 595, rotation: 90 });
+      const rect = { x: 600, y: 400, width: 180, height: 70 };
+      const output = path.join(t.dir, 'rotated-signed.pdf');
+      const r = await call('sign.run', {
+        documentId: doc.documentId,
+        output,
+        overwrite: false,
+        template: 'personal',
+        page: 1,
+        rect,
+        certificate: chairman(),
+        pin: testToken(CHAIRMAN_TOKEN).pin,
+        allowFinalTry: false,
+      });
+      if (!r.ok) throw new Error(r.error.message);
+      await expectPdfsigValid(output, 1);
+      // /Rotate 90 with the CropBox at the origin: a displayed point (dx, dy) is (dy, dx) in user space.
+      const rects = [...readFileSync(output, 'latin1').matchAll(/\/Rect \[([-\d. ]+)\]/g)].map((m) =>
+        (m[1] ?? '').trim().split(/\s+/).map(Number),
+      );
+      const widget = rects.at(-1) ?? [];
+      const expected = [rect.y, rect.x, rect.y + rect.height, rect.x + rect.width];
+      expected.forEach((v, i) => expect(Math.abs((widget[i] ?? NaN) - v)).toBeLessThan(2));
+    } finally {
+      removeTemp(assets.dir);
+    }
   });
 
   it('a wrong PIN: PKCS11_PIN_INCORRECT in Vietnamese with the tries-left state, nothing written, no PIN echoed', async () => {
