@@ -18,6 +18,7 @@ import { openP12 } from '../../src/signing/identities-api.js';
 import { TrustStore } from '../../src/signing/verify-api.js';
 import { pkiFile } from '../support/fixtures.js';
 import { expectKysoVerifies, expectPdfsigValid, expectPrefix, qpdfCheck } from '../support/signed-output.js';
+import WebSocket from 'ws';
 import { ask, replyOf, startWebSystem, type WebSystem } from './web-system.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -44,7 +45,7 @@ interface Harness {
 
 async function harness(
   p12: string,
-  extra: { maxFileBytes?: number; issuedTemplate?: 'text' | 'seal' } = {},
+  extra: { maxFileBytes?: number; issuedTemplate?: 'text' | 'seal'; confirmTimeoutMs?: number } = {},
 ): Promise<Harness> {
   const home = mkdtempSync(path.join(dir, 'home-'));
   const signer = await openP12(pkiFile(`${p12}.p12`), 'kyso-p12');
@@ -69,6 +70,7 @@ async function harness(
     lang: 'en',
     trustStore: trust,
     maxFileBytes: extra.maxFileBytes ?? 1024 * 1024,
+    ...(extra.confirmTimeoutMs !== undefined ? { confirmTimeoutMs: extra.confirmTimeoutMs } : {}),
     rate: { burst: 100, perMinute: 100 },
     profile: {
       organization: 'UBND phường Đoàn Kết',
@@ -413,6 +415,48 @@ describe('one signing at a time', () => {
     expect(replyOf(await two)['Status']).toBe(2);
     expect(chairman.asked.length).toBe(asked + 2);
     chairman.answer = () => Promise.resolve(true);
+  });
+});
+
+describe('an unanswered question', () => {
+  it('the page leaving before the answer withdraws the question; nothing is signed or sent', async () => {
+    const uploads = web.uploads.length;
+    const kept = undelivered(chairman.home).length;
+    const asked = chairman.asked.length;
+    let withdrawn = false;
+    chairman.answer = () => new Promise<boolean>(() => undefined);
+    try {
+      const ws = new WebSocket(chairman.url('SignApproved'), { origin: web.origin });
+      await new Promise((resolve) => ws.once('open', resolve));
+      ws.send(JSON.stringify(request(decisionUrl)));
+      await expect.poll(() => chairman.asked.length).toBe(asked + 1);
+      ws.close();
+      await expect
+        .poll(() => chairman.events.some((e) => e.kind === 'failed' && e.code === 'CANCELLED'))
+        .toBe(true);
+      withdrawn = true;
+    } finally {
+      chairman.answer = () => Promise.resolve(true);
+    }
+    expect(withdrawn).toBe(true);
+    expect(web.uploads.length).toBe(uploads);
+    expect(undelivered(chairman.home).length).toBe(kept);
+  });
+
+  it('no answer in time is a no (Status 2)', async () => {
+    const slow = await harness('chairman-rsa2048', { confirmTimeoutMs: 200 });
+    slow.answer = () => new Promise<boolean>(() => undefined);
+    const uploads = web.uploads.length;
+    try {
+      const answer = replyOf(
+        await ask(slow.url('SignApproved'), request(decisionUrl), { origin: web.origin }),
+      );
+      expect(answer['Status']).toBe(2);
+      expect(slow.asked).toHaveLength(1);
+      expect(web.uploads.length).toBe(uploads);
+    } finally {
+      await slow.bridge.close();
+    }
   });
 });
 

@@ -141,6 +141,8 @@ export interface BridgeJobContext {
   readonly maxFileBytes: number;
   readonly downloadTimeoutMs: number;
   readonly uploadTimeoutMs: number;
+  /** How long the user may take to answer; then the request is declined. */
+  readonly confirmTimeoutMs: number;
   readonly uploadField: string;
   readonly lang: Lang;
   readonly trustStore: () => Promise<TrustStore>;
@@ -213,13 +215,15 @@ export async function handleBridgeMessage(
   origin: string,
   message: string,
   ctx: BridgeJobContext,
+  /** Aborts when the page's connection closes: a request nobody waits for is not shown to the user. */
+  connection?: AbortSignal,
 ): Promise<BridgeReply> {
   const id = ++nextId;
   ctx.onEvent({ kind: 'request', id, endpoint, origin });
   let request: BridgeRequest | undefined;
   try {
     request = parseBridgeRequest(message);
-    const reply = await run(id, endpoint, origin, request, ctx);
+    const reply = await run(id, endpoint, origin, request, ctx, connection);
     return reply;
   } catch (err) {
     const reply = failure(err, ctx.lang, request);
@@ -234,6 +238,7 @@ async function run(
   origin: string,
   request: BridgeRequest,
   ctx: BridgeJobContext,
+  connection: AbortSignal | undefined,
 ): Promise<BridgeReply> {
   if (endpoint === 'GetCertInfo') return certInfo(ctx);
   const fileUrl = ctx.allowList.resolve(required(request.fileName, 'FileName'), origin);
@@ -242,7 +247,10 @@ async function run(
   const uploadUrl = ctx.allowList.resolve(required(request.fileUploadHandler, 'FileUploadHandler'), origin);
   if (endpoint === 'SignIssued') required(request.docNumber, 'DocNumber');
   return await ctx.queue.run(
-    () => withWorkFolder(ctx, (dir) => sign(id, endpoint, origin, request, fileUrl, uploadUrl, dir, ctx)),
+    () =>
+      withWorkFolder(ctx, (dir) =>
+        sign(id, endpoint, origin, request, fileUrl, uploadUrl, dir, ctx, connection),
+      ),
     (ahead) => ctx.onEvent({ kind: 'queued', id, ahead }),
   );
 }
@@ -408,15 +416,25 @@ async function sign(
   uploadUrl: URL,
   dir: string,
   ctx: BridgeJobContext,
+  connection: AbortSignal | undefined,
 ): Promise<BridgeReply> {
-  if (ctx.signal.aborted) throw new KysoError('CANCELLED', 'The bridge stopped.');
+  // Until the user agrees, the page leaving (or the bridge stopping) cancels the request; once the
+  // user agreed, the document is signed and delivered (or kept) whatever the page does.
+  const before = connection ? AbortSignal.any([ctx.signal, connection]) : ctx.signal;
+  const cancelled = (): KysoError => new KysoError('CANCELLED', 'The page left or the bridge stopped.');
+  if (before.aborted) throw cancelled();
   const fileName = displayFileName(fileUrl);
-  const { file, bytes, pages } = await download(fileUrl, dir, ctx);
+  const { file, bytes, pages } = await download(fileUrl, dir, { ...ctx, signal: before });
   const certificate = parseCertificate(await ctx.identity.certificate(ctx.signal));
   // The template, page, box, font and seal rule are checked before the user is asked.
   const appearanceRequest = await appearanceOf(endpoint, request, file, ctx);
   const prepared = await prepareAppearance(file, appearanceRequest);
-  const agreed = await ctx
+  // No answer in time is a no: the queue must not wait forever behind an unattended question.
+  const asking = AbortSignal.any([before, AbortSignal.timeout(ctx.confirmTimeoutMs)]);
+  const unanswered = new Promise<false>((resolve) =>
+    asking.addEventListener('abort', () => resolve(false), { once: true }),
+  );
+  const answer = ctx
     .confirm(
       {
         id,
@@ -433,11 +451,12 @@ async function sign(
         uploadTo: uploadUrl.origin,
         certificate: certificateSummary(certificate),
       },
-      ctx.signal,
+      asking,
     )
     .catch(() => false);
+  const agreed = await Promise.race([answer, unanswered]);
+  if (before.aborted) throw cancelled();
   if (agreed !== true) throw new KysoError('BRIDGE_DECLINED', 'The user declined.');
-  if (ctx.signal.aborted) throw new KysoError('CANCELLED', 'The bridge stopped.');
 
   const signedName = `${fileName.replace(/\.pdf$/i, '')}_signed.pdf`;
   const output = path.join(dir, 'signed.pdf');

@@ -62,6 +62,8 @@ export interface BridgeOptions {
   readonly uploadField?: string;
   readonly downloadTimeoutMs?: number;
   readonly uploadTimeoutMs?: number;
+  /** How long the user may take to answer a confirmation (5 minutes); then it is a no. */
+  readonly confirmTimeoutMs?: number;
   readonly lang?: Lang;
   /** For VerifyPDF and the seal rule; the managed trust store by default. */
   readonly trustStore?: () => Promise<TrustStore>;
@@ -80,6 +82,9 @@ export interface RunningBridge {
 }
 
 const TLS_HANDSHAKE = 0x16;
+const FIRST_BYTE_TIMEOUT_MS = 10_000;
+/** Open connections at once; a browser's pages need a handful. */
+const MAX_CONNECTIONS = 64;
 
 /**
  * A socket's first chunk put back in front of the rest: a JS stream, so that the TLS layer reads
@@ -160,6 +165,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
     maxFileBytes: options.maxFileBytes ?? 50 * 1024 * 1024,
     downloadTimeoutMs: options.downloadTimeoutMs ?? 120_000,
     uploadTimeoutMs: options.uploadTimeoutMs ?? 120_000,
+    confirmTimeoutMs: options.confirmTimeoutMs ?? 300_000,
     uploadField: options.uploadField ?? 'file',
     lang,
     trustStore: options.trustStore ?? (() => (trustStore ??= loadTrustStore())),
@@ -221,6 +227,8 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
   const serve = (ws: WebSocket, endpoint: BridgeEndpoint, origin: string): void => {
     // One request at a time per connection, so replies come back in the order of the requests.
     let chain: Promise<void> = Promise.resolve();
+    const closed = new AbortController();
+    ws.on('close', () => closed.abort());
     ws.on('error', () => ws.terminate());
     ws.on('message', (data, isBinary) => {
       const send = (reply: BridgeReply): void => {
@@ -244,7 +252,9 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
         : Buffer.isBuffer(data)
           ? data.toString('utf8')
           : Buffer.concat(data as Buffer[]).toString('utf8');
-      chain = chain.then(async () => send(await handleBridgeMessage(endpoint, origin, text, ctx)));
+      chain = chain.then(async () =>
+        send(await handleBridgeMessage(endpoint, origin, text, ctx, closed.signal)),
+      );
     });
   };
 
@@ -272,7 +282,10 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
       (tlsServer as EventEmitter).emit('connection', socket);
       return;
     }
+    // A connection that never says which it is does not stay open.
+    socket.setTimeout(FIRST_BYTE_TIMEOUT_MS, () => socket.destroy());
     socket.once('data', (first: Buffer) => {
+      socket.setTimeout(0);
       socket.pause();
       if (first[0] === TLS_HANDSHAKE)
         (tlsServer as EventEmitter).emit('connection', new ReplayedSocket(socket, first));
@@ -283,6 +296,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
       }
     });
   });
+  server.maxConnections = MAX_CONNECTIONS;
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
       if (err.code === 'EADDRINUSE' || err.code === 'EACCES') {
