@@ -17,5 +17,6 @@ bash fixtures/pki/make-all.sh "$work/fixtures" >/dev/null
 only=${1:-all}
 [ "$only" = all ] || [ "$only" = sign ] && bash bench/sign.sh
 [ "$only" = all ] || [ "$only" = verify ] && [ -f bench/verify.sh ] && bash bench/verify.sh
+[ "$only" = all ] || [ "$only" = verify-cli ] && bash bench/verify-cli.sh
 [ "$only" = all ] || [ "$only" = batch ] && [ -f bench/batch.sh ] && bash bench/batch.sh
 node bench/summary.mjs bench/results

@@ -40,6 +40,31 @@ if (mem) {
     `peak memory: kyso ${(mem.kysoPeakKiB / 1024).toFixed(0)} MiB on ${(mem.scanBytes / 2 ** 20).toFixed(0)} MiB scan (target ≤ 150 MiB), ${(mem.kyso1PagePeakKiB / 1024).toFixed(0)} MiB on 1 page; pdfsig ${(mem.pdfsigPeakKiB / 1024).toFixed(0)} MiB`,
   );
 }
+const v1 = read('verify-1page.json');
+if (v1) {
+  const k = mean(v1, 'kyso');
+  const p = mean(v1, 'pdfsig');
+  const empty = mean(v1, 'node-empty');
+  lines.push(
+    `verify 1 page: kyso ${(k * 1000).toFixed(0)} ms, pdfsig ${(p * 1000).toFixed(0)} ms → ${(k / p).toFixed(2)}× pdfsig (target ≤ 3×)` +
+      (empty !== undefined ? `; node -e 0 ${(empty * 1000).toFixed(0)} ms` : ''),
+  );
+}
+const v100 = read('verify-100.json');
+if (v100) {
+  const k = mean(v100, 'kyso');
+  const p = mean(v100, 'pdfsig');
+  lines.push(
+    `verify 100 files: kyso --in ${k.toFixed(2)} s, pdfsig per file ${p.toFixed(2)} s → ${(p / k).toFixed(1)}× faster (target ≥ 3×)`,
+  );
+}
+const vmem = read('verify-memory.json');
+if (vmem) {
+  const m = vmem.peakKiB;
+  lines.push(
+    `verify peak memory: ${(m['10'] / 1024).toFixed(0)} / ${(m['100'] / 1024).toFixed(0)} / ${(m['400'] / 1024).toFixed(0)} MiB for 10 / 100 / 400 files (target: flat)`,
+  );
+}
 for (const extra of ['verify-summary.txt', 'batch-summary.txt']) {
   const p = path.join(dir, extra);
   if (fs.existsSync(p)) lines.push(fs.readFileSync(p, 'utf8').trim());

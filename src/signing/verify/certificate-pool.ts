@@ -41,27 +41,41 @@ export function readCertificate(der: Uint8Array): PoolCertificate | undefined {
 }
 
 function parseCertificateDer(der: Uint8Array, fingerprint: string): PoolCertificate | undefined {
+  const copy = new Uint8Array(der);
+  let x509: X509Certificate;
   try {
-    const copy = new Uint8Array(der);
-    const cert = pkijs.Certificate.fromBER(copy);
-    const x509 = new X509Certificate(Buffer.from(copy));
-    let info: CertificateInfo | undefined;
-    try {
-      info = parseCertificate(copy);
-    } catch {
-      info = undefined;
-    }
-    return {
-      der: copy,
-      cert,
-      x509,
-      fingerprint,
-      info,
-      spki: new Uint8Array(cert.subjectPublicKeyInfo.toSchema().toBER(false)),
-    };
+    x509 = new X509Certificate(Buffer.from(copy));
   } catch {
     return undefined;
   }
+  // The pkijs structure and Kyso's description are read on first use: a trust list of CAs that a
+  // document never reaches costs only the X509Certificate that path building compares names with.
+  let cert: pkijs.Certificate | undefined;
+  let info: { value: CertificateInfo | undefined } | undefined;
+  let spki: Uint8Array | undefined;
+  return {
+    der: copy,
+    x509,
+    fingerprint,
+    get cert(): pkijs.Certificate {
+      cert ??= pkijs.Certificate.fromBER(copy);
+      return cert;
+    },
+    get info(): CertificateInfo | undefined {
+      if (info === undefined) {
+        try {
+          info = { value: parseCertificate(copy) };
+        } catch {
+          info = { value: undefined };
+        }
+      }
+      return info.value;
+    },
+    get spki(): Uint8Array {
+      spki ??= new Uint8Array(this.cert.subjectPublicKeyInfo.toSchema().toBER(false));
+      return spki;
+    },
+  };
 }
 
 /** A set of certificates without duplicates, in insertion order. */

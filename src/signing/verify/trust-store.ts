@@ -78,9 +78,15 @@ export class TrustStore {
     }
   }
 
-  /** Drops the certificates whose fingerprints are listed (switched off by IT staff). */
+  /**
+   * Drops the built-in and managed certificates whose fingerprints are listed (switched off by IT
+   * staff); a file named for this run (--trust) stays.
+   */
   without(fingerprints: ReadonlySet<string>): void {
-    for (const f of fingerprints) this.entries.delete(f);
+    for (const f of fingerprints) {
+      const source = this.entries.get(f)?.source;
+      if (source === 'builtin' || source === 'managed') this.entries.delete(f);
+    }
   }
 
   addCertificates(ders: readonly Uint8Array[], source: string): void {
@@ -216,9 +222,7 @@ export async function loadTrustStore(sources: TrustStoreSources = {}): Promise<T
   }
   // Disabled entries are off whichever source brought them, except a file named for this run.
   if (sources.keepDisabled !== true && (sources.managed !== false || sources.builtin !== false)) {
-    const disabled = await readDisabledFingerprints(sources.home);
-    const explicit = new Set(store.list().filter((c) => c.source !== 'builtin' && c.source !== 'managed'));
-    store.without(new Set([...disabled].filter((f) => ![...explicit].some((c) => c.fingerprint === f))));
+    store.without(await readDisabledFingerprints(sources.home));
   }
   return store;
 }
