@@ -45,7 +45,12 @@ interface Harness {
 
 async function harness(
   p12: string,
-  extra: { maxFileBytes?: number; issuedTemplate?: 'text' | 'seal'; confirmTimeoutMs?: number } = {},
+  extra: {
+    maxFileBytes?: number;
+    issuedTemplate?: 'text' | 'seal';
+    sealImage?: string;
+    confirmTimeoutMs?: number;
+  } = {},
 ): Promise<Harness> {
   const home = mkdtempSync(path.join(dir, 'home-'));
   const signer = await openP12(pkiFile(`${p12}.p12`), 'kyso-p12');
@@ -75,6 +80,7 @@ async function harness(
     profile: {
       organization: 'UBND phường Đoàn Kết',
       ...(extra.issuedTemplate ? { issuedTemplate: extra.issuedTemplate } : {}),
+      ...(extra.sealImage ? { sealImage: extra.sealImage } : {}),
     },
     onEvent: (e) => h.events.push(e),
   });
@@ -215,6 +221,48 @@ describe('SignIssued', () => {
     expect(answer['Status']).toBe(1);
     expect(web.downloads.get('/files/quyet-dinh-123.pdf') ?? 0).toBe(downloads);
     expect(clerk.asked.length).toBe(asked);
+  });
+});
+
+describe('SignIssued with the agency seal', () => {
+  it('seals a validly signed decision; refuses an unsigned one (Decree 30 art. 32) before asking', async () => {
+    const assets = path.join(dir, 'assets');
+    execFileSync(process.execPath, [path.join(root, 'fixtures/appearance/make-assets.mjs'), assets]);
+    const sealer = await harness('agency-rsa3072', {
+      issuedTemplate: 'seal',
+      sealImage: path.join(assets, 'images', 'seal.png'),
+    });
+    try {
+      const url = web.serve('approved-for-seal.pdf', await approvedDecision());
+      const answer = replyOf(
+        await ask(
+          sealer.url('SignIssued'),
+          request(url, { DocNumber: '124/QĐ-UBND', IssuedDate: '03/12/2026' }),
+          {
+            origin: web.origin,
+          },
+        ),
+      );
+      expect(answer).toMatchObject({ Status: 0, DocumentNumber: '124/QĐ-UBND' });
+      expect(sealer.asked).toHaveLength(1);
+      expect(sealer.asked[0]).toMatchObject({ template: 'seal' });
+      const sealed = saved(web.uploads.at(-1)!.bytes, 'sealed.pdf');
+      await expectKysoVerifies(sealed);
+      await expectPdfsigValid(sealed, 2);
+
+      const unsigned = replyOf(
+        await ask(sealer.url('SignIssued'), request(decisionUrl, { DocNumber: '125/QĐ-UBND' }), {
+          origin: web.origin,
+        }),
+      );
+      expect(unsigned['Status']).toBe(7);
+      expect(sealer.events).toContainEqual(
+        expect.objectContaining({ kind: 'failed', code: 'SEAL_WITHOUT_SIGNATURE' }),
+      );
+      expect(sealer.asked).toHaveLength(1);
+    } finally {
+      await sealer.bridge.close();
+    }
   });
 });
 
