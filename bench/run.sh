@@ -19,4 +19,5 @@ only=${1:-all}
 [ "$only" = all ] || [ "$only" = verify ] && [ -f bench/verify.sh ] && bash bench/verify.sh
 [ "$only" = all ] || [ "$only" = verify-cli ] && bash bench/verify-cli.sh
 [ "$only" = all ] || [ "$only" = batch ] && [ -f bench/batch.sh ] && bash bench/batch.sh
+[ "$only" = all ] || [ "$only" = app ] && [ -f bench/app-ui.mjs ] && npm run build:renderer --silent && node bench/app-ui.mjs
 node bench/summary.mjs bench/results

@@ -30,6 +30,9 @@ export function App({ client, onLanguage }: { client: KysoClient; onLanguage: (l
   useEffect(() => {
     performance.mark('kyso:interactive');
     setReady(true);
+    // Start pdf.js and its worker while the user looks at the first screen, not when a file opens.
+    const idle = setTimeout(() => void import('./pdf/pdfjs.js').then((p) => p.pdfWorker()), 300);
+    return () => clearTimeout(idle);
   }, []);
 
   useEffect(() => {

@@ -1,12 +1,24 @@
 // Opens a document for display by range reads over the contract (`document.read`), never the whole
 // file: pdf.js asks for the parts it needs (the cross-reference at the end, then page 1's objects),
 // so the first page of a 200 MB scan shows after a few hundred kilobytes.
-import { PDFDataRangeTransport, getDocument, pdfjsAssets, type PDFDocumentProxy } from './pdfjs.js';
+import {
+  PDFDataRangeTransport,
+  getDocument,
+  pdfWorker,
+  pdfjsAssets,
+  type PDFDocumentProxy,
+} from './pdfjs.js';
 
 export type ReadRange = (offset: number, length: number) => Promise<Uint8Array>;
 
-/** pdf.js asks for chunks of this size (and merges neighbouring requests). */
-const CHUNK = 256 * 1024;
+/**
+ * pdf.js asks for chunks of this size and merges neighbouring ones into one request. Small: before
+ * the first page, pdf.js checks the last page by walking the page tree, and in a scan every page
+ * object sits beside its image, so it touches one chunk per page across the whole file.
+ */
+const CHUNK = 16 * 1024;
+/** The contract's largest document.read. */
+const MAX_READ = 16 * 1024 * 1024;
 
 class ContractRangeTransport extends PDFDataRangeTransport {
   constructor(
@@ -19,10 +31,23 @@ class ContractRangeTransport extends PDFDataRangeTransport {
   }
 
   override requestDataRange(begin: number, end: number): void {
-    this.read(begin, end - begin).then(
-      (bytes) => this.onDataRange(begin, bytes),
-      (error: unknown) => this.onError(error),
-    );
+    const parts: Promise<Uint8Array>[] = [];
+    for (let at = begin; at < end; at += MAX_READ) parts.push(this.read(at, Math.min(MAX_READ, end - at)));
+    Promise.all(parts)
+      .then((chunks) => {
+        if (chunks.length === 1 && chunks[0]) return chunks[0];
+        const all = new Uint8Array(end - begin);
+        let at = 0;
+        for (const c of chunks) {
+          all.set(c, at);
+          at += c.length;
+        }
+        return all;
+      })
+      .then(
+        (bytes) => this.onDataRange(begin, bytes),
+        (error: unknown) => this.onError(error),
+      );
   }
 }
 
@@ -41,6 +66,7 @@ export async function openRangeDocument(size: number, read: ReadRange): Promise<
   transport.transportReady();
   const task = getDocument({
     ...pdfjsAssets,
+    worker: pdfWorker(),
     range: transport,
     length: size,
     rangeChunkSize: CHUNK,
@@ -58,7 +84,7 @@ export async function openRangeDocument(size: number, read: ReadRange): Promise<
 /** A small in-memory PDF (the appearance preview). */
 export async function openBytesDocument(bytes: Uint8Array): Promise<RangeDocument> {
   // pdf.js takes ownership of the buffer it is given: hand it a copy.
-  const task = getDocument({ ...pdfjsAssets, data: bytes.slice() });
+  const task = getDocument({ ...pdfjsAssets, worker: pdfWorker(), data: bytes.slice() });
   const pdf = await task.promise;
   return { pdf, destroy: () => task.destroy() };
 }

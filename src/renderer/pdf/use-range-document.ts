@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'react';
 import type { ContractError, OpenedDocument } from '../../shared/contract/index.js';
 import { useApp } from '../app-context.js';
-import { openRangeDocument, type RangeDocument } from './open-range-document.js';
+import type { RangeDocument } from './open-range-document.js';
 import type { PDFDocumentProxy } from './pdfjs.js';
 
 class ReadFailed extends Error {
@@ -34,22 +34,25 @@ export function useRangeDocument(doc: OpenedDocument | null): {
       if (!r.ok) throw new ReadFailed(r.error);
       return r.value.bytes;
     };
-    openRangeDocument(size, read).then(
-      (d) => {
-        if (gone) void d.destroy();
-        else {
-          opened = d;
-          setState({ pdf: d.pdf, error: null });
-        }
-      },
-      (e: unknown) => {
-        if (gone) return;
-        setState({
-          pdf: null,
-          error: e instanceof ReadFailed ? e.error : { code: 'PDF_MALFORMED', message: String(e) },
-        });
-      },
-    );
+    // pdf.js loads on first use: the first screen does not wait for it.
+    import('./open-range-document.js')
+      .then(({ openRangeDocument }) => openRangeDocument(size, read))
+      .then(
+        (d) => {
+          if (gone) void d.destroy();
+          else {
+            opened = d;
+            setState({ pdf: d.pdf, error: null });
+          }
+        },
+        (e: unknown) => {
+          if (gone) return;
+          setState({
+            pdf: null,
+            error: e instanceof ReadFailed ? e.error : { code: 'PDF_MALFORMED', message: String(e) },
+          });
+        },
+      );
     return () => {
       gone = true;
       void opened?.destroy();

@@ -78,10 +78,18 @@ export function SignScreen({
       if (previous) void client.call('document.close', { documentId: previous.documentId });
       docRef.current = r.value;
       dispatch({ type: 'opened', doc: r.value, ...(template ? { template } : {}) });
-      await place(r.value, template ?? state.template);
+      // The box is proposed once the first page is on screen (onPageShown): the anchor search
+      // reads the document too, and the page comes first.
     },
-    [client, place, state.template],
+    [client],
   );
+  const placed = useRef<string | null>(null);
+  const onPageShown = (): void => {
+    const doc = state.doc;
+    if (!doc || placed.current === doc.documentId || state.phase === 'done') return;
+    placed.current = doc.documentId;
+    void place(doc, state.template);
+  };
 
   const lastRequest = useRef(0);
   useEffect(() => {
@@ -182,6 +190,7 @@ export function SignScreen({
             page={state.page}
             onPage={(page) => dispatch({ type: 'page', page })}
             marked={marked}
+            onPageShown={onPageShown}
             overlay={(scale) =>
               state.placement?.page === state.page &&
               state.phase !== 'done' && (
@@ -206,7 +215,10 @@ export function SignScreen({
                 }}
                 onSignNext={() => {
                   dispatch({ type: 'sign-next' });
-                  if (state.doc) void place(state.doc, 'seal');
+                  if (state.doc) {
+                    placed.current = state.doc.documentId;
+                    void place(state.doc, 'seal');
+                  }
                 }}
                 onNewDocument={() => dispatch({ type: 'reset' })}
               />

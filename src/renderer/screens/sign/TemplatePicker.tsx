@@ -1,6 +1,13 @@
 // Step 1: which appearance the engine will draw.
 import type { AppearanceTemplateName } from '../../../shared/contract/index.js';
-import { APPEARANCE_TEMPLATE_NAMES } from '../../../shared/contract/index.js';
+
+/** In the order a clerk meets them (the contract's schema module is not loaded for this list). */
+const TEMPLATES = [
+  'personal',
+  'seal',
+  'text',
+  'certified-copy',
+] as const satisfies readonly AppearanceTemplateName[];
 import { useApp } from '../../app-context.js';
 
 export function TemplatePicker(props: {
@@ -17,7 +24,7 @@ export function TemplatePicker(props: {
         <legend>
           <h2>{t('sign.step.template')}</h2>
         </legend>
-        {APPEARANCE_TEMPLATE_NAMES.map((name) => (
+        {TEMPLATES.map((name) => (
           <label key={name} className="choice">
             <input
               type="radio"

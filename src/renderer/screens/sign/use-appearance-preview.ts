@@ -7,7 +7,7 @@ import type {
   ContractError,
 } from '../../../shared/contract/index.js';
 import { useApp } from '../../app-context.js';
-import { openBytesDocument, type RangeDocument } from '../../pdf/open-range-document.js';
+import type { RangeDocument } from '../../pdf/open-range-document.js';
 import type { PDFDocumentProxy } from '../../pdf/pdfjs.js';
 
 const SETTLE_MS = 250;
@@ -55,6 +55,7 @@ export function useAppearancePreview(request: {
           setError(r.error);
           return;
         }
+        const { openBytesDocument } = await import('../../pdf/open-range-document.js');
         const doc = await openBytesDocument(r.value.pdf);
         if (gone) void doc.destroy();
         else {

@@ -1,0 +1,192 @@
+#!/usr/bin/env node
+// The app's figures in the test browser (issue 13), against the real web host with SoftHSM:
+//   - first screen ready: from navigation to the navigation being interactive (target ≤ 300 ms);
+//   - first page of a 120-page, 200 MB scan shown, from "Mở tệp PDF" (target ≤ 1 s);
+//   - signing a 1-page document after the PIN: the sign.run call, as the page sees it (≤ 150 ms).
+// Times come from the page's own performance marks (src/renderer: kyso:interactive,
+// kyso:page-shown, kyso:sign-start/-end). Run by `npm run bench` (bench/run.sh), after
+// `npm run build` and `npm run build:renderer`; alone: `node bench/app-ui.mjs`.
+/* global fetch, document -- fetch: Node 20; document: inside page.evaluate, run by the browser */
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+const root = path.resolve(import.meta.dirname, '..');
+const RUNS = Number(process.env.KYSO_BENCH_APP_RUNS ?? 7);
+const own = !process.env.KYSO_BENCH_WORK;
+const work = process.env.KYSO_BENCH_WORK ?? fs.mkdtempSync(path.join(os.tmpdir(), 'kyso-bench-app-'));
+const dir = fs.mkdtempSync(path.join(work, 'app-'));
+const fixtures = path.join(work, 'fixtures');
+if (!fs.existsSync(path.join(fixtures, 'tokens-template')))
+  execFileSync('bash', [path.join(root, 'fixtures/pki/make-all.sh'), fixtures], { stdio: 'ignore' });
+
+// Data folder, token copy, documents.
+const files = path.join(dir, 'files');
+const home = path.join(dir, 'home');
+fs.mkdirSync(files, { recursive: true });
+fs.mkdirSync(path.join(home, 'trust'), { recursive: true });
+fs.copyFileSync(path.join(fixtures, 'pki/root-ca.der'), path.join(home, 'trust/root-ca.der'));
+fs.writeFileSync(
+  path.join(home, 'settings.json'),
+  JSON.stringify({
+    intermediates: [path.join(fixtures, 'pki/intermediate-ca.der')],
+    revocation: { mode: 'offline' },
+  }),
+);
+fs.cpSync(path.join(fixtures, 'tokens-template/tokens'), path.join(dir, 'tokens'), { recursive: true });
+const conf = path.join(dir, 'softhsm2.conf');
+fs.writeFileSync(
+  conf,
+  `directories.tokendir = ${path.join(dir, 'tokens')}\nobjectstore.backend = file\nlog.level = ERROR\n`,
+);
+const tokens = JSON.parse(fs.readFileSync(path.join(fixtures, 'tokens-template/tokens.json'), 'utf8')).tokens;
+const bench = tokens.find((t) => t.label === 'Kyso Bench');
+const scan = path.join(files, 'ho-so-scan.pdf');
+execFileSync(process.execPath, [path.join(root, 'bench/app-make-scan.mjs'), scan, '120', '200'], {
+  stdio: 'ignore',
+});
+const onePage = path.join(files, 'quyet-dinh.pdf');
+execFileSync(process.execPath, [path.join(root, 'fixtures/documents/make-decision.mjs'), onePage]);
+
+// The web host, as `npm run app:web` starts it.
+const host = spawn(
+  process.execPath,
+  [path.join(root, 'dist/main/web-host/web-host-main.js'), '--port', '0', '--files', files],
+  {
+    env: {
+      ...process.env,
+      KYSO_HOME: home,
+      SOFTHSM2_CONF: conf,
+      KYSO_PKCS11_MODULE: '/usr/lib/softhsm/libsofthsm2.so',
+      KYSO_LANG: '',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  },
+);
+const url = await new Promise((resolve, reject) => {
+  let out = '';
+  host.stdout.setEncoding('utf8').on('data', (d) => {
+    out += d;
+    if (out.includes('\n')) resolve(out.slice(0, out.indexOf('\n')));
+  });
+  host.once('exit', (code) => reject(new Error(`web host exited (${code})`)));
+});
+const { origin, searchParams } = new URL(url);
+const answerDialog = async (dialog, file) => {
+  const res = await fetch(`${origin}/__dialog`, {
+    method: 'POST',
+    headers: { 'x-kyso-token': searchParams.get('token'), 'content-type': 'application/json' },
+    body: JSON.stringify({ dialog, path: file }),
+  });
+  if (res.status !== 204) throw new Error(`POST /__dialog: ${res.status}`);
+};
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+const results = { loadAverage: os.loadavg()[0], cores: os.cpus().length };
+try {
+  // 1. First screen ready. The first load fills the browser's cache, as a desktop app's files are
+  // on disk; it is reported apart.
+  const ready = [];
+  const parts = [];
+  for (let i = 0; i <= RUNS; i++) {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(url);
+    await page.locator('[data-ready]').waitFor();
+    const timing = await page.evaluate(() => {
+      const nav = performance.getEntriesByType('navigation')[0];
+      const script = performance.getEntriesByType('resource').find((r) => /\/index-[^/]*\.js$/.test(r.name));
+      return {
+        interactive: performance.getEntriesByName('kyso:interactive')[0].startTime,
+        html: nav.responseEnd,
+        script: script?.responseEnd ?? 0,
+      };
+    });
+    ready.push(timing.interactive);
+    parts.push(timing);
+    await context.close();
+  }
+  results.firstScreenColdMs = ready[0];
+  results.firstScreenMs = median(ready.slice(1));
+  // Where the time went: the page's HTML received, the app's script received, then running it.
+  results.firstScreenHtmlMs = median(parts.slice(1).map((p) => p.html));
+  results.firstScreenScriptMs = median(parts.slice(1).map((p) => p.script));
+
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  await page.goto(url);
+  await page.locator('[data-ready]').waitFor();
+
+  // 2. First page of the scan, from the click on "Mở tệp PDF" to the page drawn.
+  const firstPage = [];
+  for (let i = 0; i < RUNS; i++) {
+    await answerDialog('openPdf', scan);
+    const start = await page.evaluate(() => {
+      performance.clearMarks('kyso:page-shown');
+      const button = [...document.querySelectorAll('.screen:not([hidden]) button')].find((b) =>
+        b.textContent?.includes('Mở tệp PDF'),
+      );
+      const t = performance.now();
+      button.click();
+      return t;
+    });
+    await page.waitForFunction(() => performance.getEntriesByName('kyso:page-shown').length > 0, null, {
+      timeout: 60_000,
+    });
+    const shown = await page.evaluate(() => performance.getEntriesByName('kyso:page-shown')[0].startTime);
+    firstPage.push(shown - start);
+  }
+  results.scanFirstPageMs = median(firstPage);
+  results.scanFirstPageRuns = firstPage;
+
+  // 3. Signing the 1-page decision after the PIN: the sign.run call, as the page sees it.
+  const signing = [];
+  for (let i = 0; i <= RUNS; i++) {
+    await answerDialog('openPdf', onePage);
+    await page.getByRole('button', { name: 'Mở tệp PDF' }).first().click();
+    await page.locator('.page-frame[data-shown]').waitFor();
+    await page
+      .getByRole('radio', { name: /Kyso Bench/ })
+      .first()
+      .check();
+    await page.getByRole('button', { name: 'Ký văn bản', exact: true }).last().click();
+    await page.getByLabel('Mã PIN', { exact: true }).fill(bench.pin);
+    await page.evaluate(() => {
+      performance.clearMarks('kyso:sign-start');
+      performance.clearMarks('kyso:sign-end');
+    });
+    await page.getByRole('button', { name: 'Ký', exact: true }).click();
+    await page.getByTestId('sign-result').waitFor({ timeout: 60_000 });
+    signing.push(
+      await page.evaluate(
+        () =>
+          performance.getEntriesByName('kyso:sign-end')[0].startTime -
+          performance.getEntriesByName('kyso:sign-start')[0].startTime,
+      ),
+    );
+    await page.getByRole('button', { name: 'Ký văn bản khác' }).click();
+  }
+  // The first signature logs in to the token and warms the engine process: reported apart.
+  results.signFirstMs = signing[0];
+  results.signMs = median(signing.slice(1));
+  results.signRuns = signing;
+} finally {
+  await browser.close();
+  host.kill('SIGTERM');
+  fs.rmSync(dir, { recursive: true, force: true });
+  if (own) fs.rmSync(work, { recursive: true, force: true });
+}
+
+const r = (v) => Math.round(v);
+fs.mkdirSync(path.join(root, 'bench/results'), { recursive: true });
+fs.writeFileSync(path.join(root, 'bench/results/app-ui.json'), JSON.stringify(results, null, 2));
+process.stdout.write(
+  [
+    `app: first screen ready ${r(results.firstScreenMs)} ms (median of ${RUNS}; first load ${r(results.firstScreenColdMs)} ms; HTML in at ${r(results.firstScreenHtmlMs)} ms, script in at ${r(results.firstScreenScriptMs)} ms) — target ≤ 300 ms`,
+    `app: first page of a 120-page 200 MiB scan ${r(results.scanFirstPageMs)} ms (median of ${RUNS}) — target ≤ 1000 ms`,
+    `app: sign 1 page after the PIN ${r(results.signMs)} ms (median of ${RUNS}; first, with login ${r(results.signFirstMs)} ms) — target ≤ 150 ms`,
+    `app: load average ${results.loadAverage.toFixed(1)} on ${results.cores} cores when the run started (figures stretch with it)`,
+  ].join('\n') + '\n',
+);
