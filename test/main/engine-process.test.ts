@@ -188,6 +188,23 @@ describe('engine process: signing', () => {
     expect(sealed.value.verification.signatures.map((s) => s.status)).toEqual(['valid', 'valid']);
     await expectKysoVerifies(sealed.value.output);
     await expectPdfsigValid(sealed.value.output, 2);
+
+    // The verification screen: the HTML report, and the document as the first signature signed it.
+    const html = path.join(t.dir, 'report.html');
+    expect(await value('verify.saveReport', { path: sealed.value.output, output: html })).toEqual({
+      output: html,
+    });
+    expect(readFileSync(html, 'utf8')).toContain('Nguyễn Thị Hồng Nhung');
+    const same = await call('verify.saveReport', { path: sealed.value.output, output: sealed.value.output });
+    expect(same.ok ? null : same.error.code).toBe('OUTPUT_SAME_AS_INPUT');
+    const twice = await value('verify.run', { path: sealed.value.output });
+    const first = twice.signatures[0];
+    const revision = await value('verify.extractRevision', {
+      path: sealed.value.output,
+      revision: first?.coverage.revision ?? 0,
+    });
+    expect(revision.path.startsWith(path.join(t.home, 'app', 'revisions'))).toBe(true);
+    expect(readFileSync(revision.path).equals(readFileSync(signed.value.output))).toBe(true);
   });
 
   it('on a page turned by /Rotate 90 the widget lands where the box was placed on the displayed page', async () => {
