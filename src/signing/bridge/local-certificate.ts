@@ -79,6 +79,8 @@ export async function ensureLocalCertificate(
       throw unreadable(dir, err);
     }
     if (notAfter.getTime() - now.getTime() > RENEW_BEFORE_DAYS * 86_400_000) {
+      // A key whose mode someone widened is made private again.
+      await chmod(files.key, 0o600);
       return {
         certPem: stored.cert + stored.ca,
         keyPem: stored.key,
