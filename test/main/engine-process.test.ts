@@ -15,6 +15,7 @@ import type {
 import type { EngineSupervisor } from '../../src/main/engine/engine-supervisor.js';
 import { writeBigPdf } from '../support/big-pdf.js';
 import { makeAssets, removeTemp } from '../signing/appearance/appearance-support.js';
+import { importSignatureImage } from '../../src/signing/appearance-api.js';
 import { CHAIRMAN_TOKEN, CLERK_TOKEN, FAULTY_TOKEN, testToken } from '../support/fixtures.js';
 import { expectKysoVerifies, expectPdfsigValid, expectPrefix, qpdfCheck } from '../support/signed-output.js';
 import {
@@ -169,20 +170,35 @@ describe('engine process: signing', () => {
     expect(widget?.page).toBe(1);
     for (const k of ['x', 'y', 'width', 'height'] as const) expect(widget?.rect[k]).toBeCloseTo(rect[k], 1);
 
-    // "Ký tiếp": the clerk's agency seal on the signed file.
+    // "Ký tiếp": the clerk's agency seal on the signed file, from the seal image stored for the
+    // agency's certificate, centred at its real size on the box.
     const next = await value('document.open', { path: signed.value.output });
     const clerk = certificateRef(modules, CLERK_TOKEN, '01');
+    const agencyCert = modules
+      .flatMap((m) => m.slots)
+      .find((s) => s.token?.label === CLERK_TOKEN)
+      ?.token?.certificates.find((c) => c.id === '01');
+    const assets = makeAssets();
+    try {
+      await importSignatureImage({
+        certificateSha256: agencyCert?.sha256 ?? '',
+        kind: 'seal',
+        source: assets.image('seal.png'),
+        home: t.home,
+      });
+    } finally {
+      removeTemp(assets.dir);
+    }
     const sealed = await call('sign.run', {
       documentId: next.documentId,
       output: next.suggestedOutput,
       overwrite: false,
-      template: 'text',
+      template: 'seal',
       page: 1,
-      rect: { x: 380, y: 20, width: 190, height: 60 },
+      rect: { x: 300, y: 470, width: 120, height: 120 },
       certificate: clerk,
       pin: testToken(CLERK_TOKEN).pin,
       allowFinalTry: false,
-      docNumber: '15/QĐ-UBND',
     });
     if (!sealed.ok) throw new Error(sealed.error.message);
     expect(sealed.value.verification.signatures.map((s) => s.status)).toEqual(['valid', 'valid']);
