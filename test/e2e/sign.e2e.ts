@@ -13,6 +13,7 @@ import {
   boxRect,
   chooseCertificate,
   dragBox,
+  dropPdf,
   expectNear,
   openPdf,
   signWithPin,
@@ -80,8 +81,13 @@ describe('Ký văn bản', () => {
     await chooseCertificate(page, CHAIRMAN, CHAIRMAN_TOKEN);
     // Proposed under "CHỦ TỊCH", which this page shows turned upright like the rest of it.
     const proposed = await boxRect(page);
-    const dropped = await dragBox(page, -120, -50);
-    expect(dropped.x).not.toBeCloseTo(proposed.x, 0);
+    const dragged = await dragBox(page, -120, -50);
+    expect(dragged.x).not.toBeCloseTo(proposed.x, 0);
+    // Then nudged with the keyboard: Shift+arrow moves it 10 pt.
+    await page.getByTestId('signature-box').focus();
+    await page.keyboard.press('Shift+ArrowDown');
+    const dropped = { ...dragged, y: dragged.y + 10 };
+    expectNear(await boxRect(page), dropped, 0.5);
     await page.waitForTimeout(600);
     await screenshot(page, 'sign-rotated');
     await signWithPin(page, testToken(CHAIRMAN_TOKEN).pin);
@@ -132,7 +138,9 @@ describe('Ký văn bản', () => {
     writeDecision(input);
     copyFileSync(input, path.join(app.files, 'ban-sao.pdf'));
     const before = readdirSync(app.files).sort();
-    await openPdf(app, input);
+    // Opened by drag and drop this time.
+    await dropPdf(app, input);
+    await expect(page.locator('.file-name').first().innerText()).resolves.toContain('quyet-dinh.pdf');
     await chooseCertificate(page, CHAIRMAN, CHAIRMAN_TOKEN);
     await signWithPin(page, '000000');
 

@@ -23,6 +23,8 @@ export function usePdfDrop(onPath: (path: string) => void, onError: (error: Cont
       onDrop(e: DragEvent) {
         if (!hasFiles(e)) return;
         e.preventDefault();
+        // The drop zone sits inside a screen that accepts drops too: open the file once.
+        e.stopPropagation();
         setActive(false);
         const file = e.dataTransfer.files[0];
         if (!file) return;

@@ -1,4 +1,6 @@
 // What a user does on the screens, in words a reader of the tests recognises.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { expect } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { AppSession } from './app-session.js';
@@ -8,6 +10,28 @@ import type { DisplayRect } from './signature-widgets.js';
 export async function openPdf(app: AppSession, file: string): Promise<void> {
   await app.host.answerDialog('openPdf', file);
   await app.page.getByRole('button', { name: 'Mở tệp PDF' }).click();
+  await app.page.locator('.page-frame[data-shown]').waitFor();
+}
+
+/**
+ * Drops `file` on the drop zone as a file manager would (a DOM File in a DataTransfer); the web
+ * host finds it by name and size in its --files folder.
+ */
+export async function dropPdf(app: AppSession, file: string): Promise<void> {
+  const dataTransfer = await app.page.evaluateHandle(
+    ({ name, data }) => {
+      // Runs in the page (this project's test code is typed for Node, without the DOM's types).
+      const page = globalThis as unknown as {
+        DataTransfer: new () => { items: { add(file: unknown): void } };
+        File: new (parts: Uint8Array[], name: string, options: { type: string }) => unknown;
+      };
+      const dt = new page.DataTransfer();
+      dt.items.add(new page.File([new Uint8Array(data)], name, { type: 'application/pdf' }));
+      return dt;
+    },
+    { name: path.basename(file), data: [...readFileSync(file)] },
+  );
+  await app.page.locator('[data-testid=drop-zone]:visible').dispatchEvent('drop', { dataTransfer });
   await app.page.locator('.page-frame[data-shown]').waitFor();
 }
 
