@@ -30,6 +30,7 @@ export interface EssCertId {
 }
 
 export interface CmsSignature {
+  /** The SignedData without its certificates and CRLs (those are `certificates`, `crls`, `ocsps`). */
   readonly signedData: pkijs.SignedData;
   readonly signerInfo: pkijs.SignerInfo;
   readonly signerInfoCount: number;
@@ -166,7 +167,15 @@ export function parseCmsSignature(bytes: Uint8Array): CmsParseResult {
     const info = new pkijs.ContentInfo({ schema });
     if (info.contentType !== CMS_OID.signedData) return { ok: false, reason: 'not-signed-data' };
     signedDataSchema = info.content as asn1js.AsnType;
-    signedData = new pkijs.SignedData({ schema: signedDataSchema });
+    // pkijs would also parse every certificate and CRL the SignedData carries (a fifth of a
+    // verification's time); they are read from the raw DER below, so pkijs gets the rest only.
+    const rest =
+      signedDataSchema instanceof asn1js.Sequence
+        ? new asn1js.Sequence({
+            value: signedDataSchema.valueBlock.value.filter((e) => !isContext(e, 0) && !isContext(e, 1)),
+          })
+        : signedDataSchema;
+    signedData = new pkijs.SignedData({ schema: rest });
   } catch {
     return { ok: false, reason: 'not-signed-data' };
   }
