@@ -136,7 +136,10 @@ async function flush(argv: string[], lang: Lang): Promise<number> {
       settings,
       pending.map((i) => i.destination),
     );
-    await deliver(outbox, settings, { waitMs, ...(values.json ? {} : { onEvent: progressPrinter(lang) }) });
+    await deliver(outbox, settings, {
+      waitMs,
+      ...(values.json ? {} : { onEvent: progressPrinter(lang, true) }),
+    });
     const counts = outbox.counts();
     if (values.json) {
       process.stdout.write(`${JSON.stringify({ counts }, null, 2)}\n`);

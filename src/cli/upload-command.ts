@@ -109,11 +109,17 @@ export function itemJson(item: OutboxItem): Record<string, unknown> {
   };
 }
 
-/** Progress lines on stderr while delivering. */
-export function progressPrinter(lang: Lang): (event: FlushEvent) => void {
+/**
+ * Progress on stderr while delivering: retries as they are scheduled, and (for flush, `all`) each
+ * outcome with a running count; the final states go to stdout.
+ */
+export function progressPrinter(lang: Lang, all: boolean): (event: FlushEvent) => void {
+  let done = 0;
   return (event) => {
-    if (event.type === 'delivered' || event.type === 'failed' || event.type === 'retry-scheduled') {
-      process.stderr.write(`${itemLine(event.item, lang)}\n`);
+    if (event.type === 'retry-scheduled') process.stderr.write(`${itemLine(event.item, lang)}\n`);
+    else if (all && (event.type === 'delivered' || event.type === 'failed')) {
+      done++;
+      process.stderr.write(`[${done}] ${itemLine(event.item, lang)}\n`);
     }
   };
 }
@@ -223,7 +229,7 @@ export async function uploadCommand(argv: string[], lang: Lang): Promise<number>
         await deliver(outbox, settings, {
           only: ids,
           waitMs,
-          ...(values.json ? {} : { onEvent: progressPrinter(lang) }),
+          ...(values.json ? {} : { onEvent: progressPrinter(lang, false) }),
         });
       } catch (err) {
         deliveryError = err;

@@ -15,8 +15,9 @@ export function testTrust(): TrustStore {
 }
 
 /** A minimal one-page PDF written directly (pdf-lib takes longer than the signature itself). */
-function onePage(text: string): Buffer {
-  const content = `BT /F1 14 Tf 72 760 Td (${text.replace(/[()\\]/g, '')}) Tj ET`;
+function onePage(text: string, padBytes = 0): Buffer {
+  // Padding (a comment in the page content) makes a big document when a test needs one.
+  const content = `${padBytes > 0 ? `%${' '.repeat(padBytes)}\n` : ''}BT /F1 14 Tf 72 760 Td (${text.replace(/[()\\]/g, '')}) Tj ET`;
   const objects = [
     '<< /Type /Catalog /Pages 2 0 R >>',
     '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
@@ -38,14 +39,19 @@ function onePage(text: string): Buffer {
 }
 
 /** `count` signed results in `dir` (result-0000.pdf…): distinct, each validly signed. */
-export async function makeSignedResults(dir: string, count: number, prefix = 'result'): Promise<string[]> {
+export async function makeSignedResults(
+  dir: string,
+  count: number,
+  prefix = 'result',
+  padBytes = 0,
+): Promise<string[]> {
   mkdirSync(path.join(dir, '.plain'), { recursive: true });
   const signer = await openP12(pkiFile('chairman-rsa2048.p12'), 'kyso-p12');
   const files: string[] = [];
   for (let i = 0; i < count; i++) {
     const name = `${prefix}-${String(i).padStart(4, '0')}.pdf`;
     const plain = path.join(dir, '.plain', name);
-    writeFileSync(plain, onePage(`Quyet dinh so ${i}/QD-UBND - ${prefix}`));
+    writeFileSync(plain, onePage(`Quyet dinh so ${i}/QD-UBND - ${prefix}`, padBytes));
     const output = path.join(dir, name);
     await signPdf({ input: plain, output, signer, options: { reason: 'Kyso upload test' } });
     files.push(output);

@@ -8,6 +8,7 @@ import { createReadStream } from 'node:fs';
 import { copyFile, open, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { KysoError } from '../../shared/errors.js';
+import { PdfReader } from '../pdf/index.js';
 import { loadTrustStore, verifyPdf, type TrustStore, type VerificationReport } from '../verify-api.js';
 import { parseDossierCode } from './dossier-code.js';
 import { idempotencyKey } from './idempotency-key.js';
@@ -87,6 +88,20 @@ function judge(report: VerificationReport): Judgement {
   };
 }
 
+/** A complete PDF's last line is %%EOF (ISO 32000-1 §7.5.5), give or take trailing whitespace. */
+async function endsWithEof(file: string): Promise<boolean> {
+  const handle = await open(file, 'r');
+  try {
+    const { size } = await handle.stat();
+    const length = Math.min(size, 1024);
+    const tail = Buffer.alloc(length);
+    await handle.read(tail, 0, length, size - length);
+    return /%%EOF[\s\0]*$/.test(tail.toString('latin1'));
+  } finally {
+    await handle.close();
+  }
+}
+
 async function copyDurably(source: string, dir: string): Promise<string> {
   const tmp = path.join(dir, `.incoming-${randomBytes(8).toString('hex')}.pdf`);
   // Copy-on-write where the file system allows; then flushed, so a crash leaves it whole or absent.
@@ -118,7 +133,15 @@ export async function queueDocument(request: QueueDocumentRequest): Promise<Queu
   let keep = false;
   try {
     const trust = request.trust ?? (await loadTrustStore({}));
-    // Unreadable PDFs (truncated, not a PDF, encrypted) throw here with their own codes.
+    // A cut download or a damaged file is refused with its own code (PDF_TRUNCATED, PDF_NOT_PDF,
+    // PDF_XREF_BROKEN…): the verifier would read it the repairing way, or read an earlier revision
+    // whose end survived the cut, and call it merely unsigned.
+    await (await PdfReader.open(checked)).close();
+    if (!(await endsWithEof(checked))) {
+      throw new KysoError('PDF_TRUNCATED', `${source} does not end with %%EOF`, {
+        details: { path: source },
+      });
+    }
     const report = await verifyPdf({
       input: checked,
       trust,
