@@ -57,7 +57,11 @@ beforeAll(async () => {
   modules = (await value('tokens.list', {})).modules;
 });
 
-afterAll(() => engine?.dispose());
+afterAll(() => {
+  engine?.dispose();
+  // The 150 MiB scan and the signed copies go; KYSO_KEEP_FIXTURES keeps them to look at.
+  if (t) removeTemp(t.dir);
+});
 
 function chairman() {
   return certificateRef(modules, CHAIRMAN_TOKEN, '01');

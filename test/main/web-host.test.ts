@@ -17,6 +17,7 @@ import {
 } from '../../src/shared/contract/index.js';
 import { CHAIRMAN_TOKEN, testToken } from '../support/fixtures.js';
 import { startWebHost, WEB_HOST_ENTRY, type StartedWebHost } from '../support/web-host.js';
+import { removeTemp } from '../signing/appearance/appearance-support.js';
 import { appTestEnv, certificateRef, makeDecision, temporaryFiles, type AppTestEnv } from './app-support.js';
 
 let t: AppTestEnv;
@@ -32,7 +33,10 @@ beforeAll(async () => {
   host = await startWebHost({ home: t.home, files, env: t.env });
 });
 
-afterAll(async () => host?.close());
+afterAll(async () => {
+  await host?.close();
+  if (t) removeTemp(t.dir);
+});
 
 /** A raw HTTP GET with chosen headers (fetch cannot set Host). */
 function get(
