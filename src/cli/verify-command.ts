@@ -261,12 +261,14 @@ async function runMany(values: ManyValues, positionals: readonly string[], lang:
           await writeReport(target, renderVerificationHtml(report, lang), values.overwrite === true);
         }
       } catch (err) {
-        if (!isKysoError(err) || err.code === 'CANCELLED' || err.code === 'INTERNAL') throw err;
+        if (isKysoError(err) && err.code === 'CANCELLED') throw err;
+        // One file that cannot be verified (even through a bug: INTERNAL) does not stop the others.
         counts.error++;
-        const message = messageFor(err.code, err.details, lang);
+        const code: ErrorCode = isKysoError(err) ? err.code : 'INTERNAL';
+        const message = messageFor(code, isKysoError(err) ? err.details : {}, lang);
         line = values.json
-          ? JSON.stringify({ file, status: 'error', error: { code: err.code, message } })
-          : `${lang === 'vi' ? 'LỖI' : 'ERROR'}  ${file} — ${message} [${err.code}]`;
+          ? JSON.stringify({ file, status: 'error', error: { code, message } })
+          : `${lang === 'vi' ? 'LỖI' : 'ERROR'}  ${file} — ${message} [${code}]`;
       }
       process.stdout.write(`${line}\n`);
     }
