@@ -87,7 +87,7 @@ describe('dispatcher: the result envelope', () => {
       throw new KysoError('INPUT_NOT_FOUND', `missing ${path}`, { details: { path } });
     },
     'tokens.list': async () => {
-      throw new Error('secret internals at /home/x: stack follows');
+      throw new Error('secret internals at /srv/x: stack follows');
     },
     'verify.run': async (_r, c) =>
       new Promise((_resolve, reject) =>

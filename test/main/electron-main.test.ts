@@ -139,19 +139,23 @@ describe('Electron shell entry', () => {
 
   it('keeps the first launch PDFs, and a second launch hands its PDFs over and focuses the window', async () => {
     expect(await take()).toEqual({ ok: true, value: { paths: [path.resolve('first.pdf')] } });
-    m.appHandlers.get('second-instance')?.({}, ['/opt/kyso/kyso', 'hai.pdf', 'note.txt'], '/home/u/Docs');
+    m.appHandlers.get('second-instance')?.(
+      {},
+      ['/opt/kyso/kyso', 'hai.pdf', 'note.txt'],
+      '/srv/nguoi-dung/Docs',
+    );
     expect(m.windows[0]?.focused).toBe(1);
     expect(m.windows[0]?.webContents.sent).toContainEqual([
       IPC_EVENT,
-      { kind: 'open-files', paths: ['/home/u/Docs/hai.pdf'] },
+      { kind: 'open-files', paths: ['/srv/nguoi-dung/Docs/hai.pdf'] },
     ]);
-    expect(await take()).toEqual({ ok: true, value: { paths: ['/home/u/Docs/hai.pdf'] } });
+    expect(await take()).toEqual({ ok: true, value: { paths: ['/srv/nguoi-dung/Docs/hai.pdf'] } });
   });
 
   it('macOS "Open with" hands the file over the same way', async () => {
     const event = { preventDefault: vi.fn() };
-    m.appHandlers.get('open-file')?.(event, '/Users/u/ba.pdf');
+    m.appHandlers.get('open-file')?.(event, '/Volumes/Docs/ba.pdf');
     expect(event.preventDefault).toHaveBeenCalled();
-    expect(await take()).toEqual({ ok: true, value: { paths: ['/Users/u/ba.pdf'] } });
+    expect(await take()).toEqual({ ok: true, value: { paths: ['/Volumes/Docs/ba.pdf'] } });
   });
 });

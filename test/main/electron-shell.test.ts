@@ -21,7 +21,7 @@ const electron = vi.hoisted(() => ({
   send: vi.fn(),
   on: vi.fn(),
   removeListener: vi.fn(),
-  getPathForFile: vi.fn(() => '/home/u/dropped.pdf'),
+  getPathForFile: vi.fn(() => '/srv/nguoi-dung/dropped.pdf'),
 }));
 
 vi.mock('electron', () => ({
@@ -150,7 +150,7 @@ describe('IPC handlers', () => {
     for (const frame of [
       { url: 'https://evil.example/', parent: null },
       { url: 'app://kyso.evil/index.html', parent: null },
-      { url: 'file:///home/u/index.html', parent: null },
+      { url: 'file:///srv/nguoi-dung/index.html', parent: null },
       { url: 'app://kyso/index.html', parent: { url: 'app://kyso/index.html' } },
       null,
     ]) {
@@ -326,9 +326,9 @@ describe('window', () => {
   });
 
   it('PDFs from the command line (first or second launch), options skipped', () => {
-    expect(pdfsInArgv(['/opt/kyso/kyso', '--flag', 'a.pdf', 'B.PDF', 'c.txt'], '/home/u')).toEqual([
-      '/home/u/a.pdf',
-      '/home/u/B.PDF',
+    expect(pdfsInArgv(['/opt/kyso/kyso', '--flag', 'a.pdf', 'B.PDF', 'c.txt'], '/srv/nguoi-dung')).toEqual([
+      '/srv/nguoi-dung/a.pdf',
+      '/srv/nguoi-dung/B.PDF',
     ]);
   });
 });
@@ -354,7 +354,7 @@ describe('preload', () => {
     expect(seen).toEqual([{ kind: 'open-files', paths: ['/a.pdf'] }]);
     off();
     expect(electron.removeListener).toHaveBeenCalledWith(IPC_EVENT, wrapped);
-    expect(await api['pathForFile']?.({ name: 'dropped.pdf', size: 1 })).toBe('/home/u/dropped.pdf');
+    expect(await api['pathForFile']?.({ name: 'dropped.pdf', size: 1 })).toBe('/srv/nguoi-dung/dropped.pdf');
   });
 
   it('is bundled as CommonJS that requires only electron (npm run build)', () => {
