@@ -3,6 +3,7 @@ import type { DocumentTable } from './document-table.js';
 import { appearanceHandlers } from './appearance-service.js';
 import type { EngineChannel } from './channel-sides.js';
 import { documentHandlers } from './document-service.js';
+import { outboxHandlers } from './outbox-service.js';
 import type { Handlers } from './service-types.js';
 import { signHandlers } from './sign-service.js';
 import { tokenHandlers } from './tokens-service.js';
@@ -15,5 +16,6 @@ export function engineHandlers(documents: DocumentTable): Handlers<EngineChannel
     ...tokenHandlers(),
     ...signHandlers(documents),
     ...verifyHandlers(),
+    ...outboxHandlers(),
   };
 }

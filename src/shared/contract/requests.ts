@@ -2,6 +2,7 @@
 // boundary: IPC, WebSocket, engine process), its result type and, for long work, its progress type.
 // Plain data only: this file is compiled for Node and for the browser.
 import { z } from 'zod';
+import type { ErrorCode } from '../errors.js';
 
 // ---------------------------------------------------------------------------------------------
 // Building blocks
@@ -48,6 +49,9 @@ export const CertificateRefSchema = z.strictObject({
 export type CertificateRef = z.infer<typeof CertificateRefSchema>;
 
 const text = z.string().max(MAX_TEXT);
+
+/** An outbox item's number. */
+export const OutboxIdSchema = z.number().int().positive();
 
 // ---------------------------------------------------------------------------------------------
 // The requests
@@ -116,6 +120,45 @@ export const REQUESTS = {
   'verify.saveReport': { request: z.strictObject({ path: PathSchema, output: PathSchema }) },
   'verify.extractRevision': {
     request: z.strictObject({ path: PathSchema, revision: z.number().int().min(1) }),
+  },
+
+  // Delivery to the one-stop system (issue 15): the outbox in KYSO_HOME and its destination.
+  'outbox.list': { request: z.strictObject({}) },
+  'outbox.queue': {
+    request: z.strictObject({
+      path: PathSchema,
+      /** Checked by the service (UPLOAD_DOSSIER_CODE_INVALID), not here: the user gets the engine's message. */
+      dossierCode: z.string().min(1).max(80),
+      docNumber: text.optional(),
+      docType: text.optional(),
+      /** Queue even a file whose signatures are broken (the engine refuses it otherwise). */
+      override: z.boolean().optional(),
+    }),
+  },
+  'outbox.retry': {
+    request: z.union([
+      z.strictObject({ id: OutboxIdSchema }),
+      z.strictObject({ allFailed: z.literal(true) }),
+    ]),
+  },
+  'outbox.cancel': { request: z.strictObject({ id: OutboxIdSchema }) },
+  /** Delivers what is due now (or only `ids`); progress per document; cancellable. */
+  'outbox.flush': { request: z.strictObject({ ids: z.array(OutboxIdSchema).max(1000).optional() }) },
+  'upload.settings.get': { request: z.strictObject({}) },
+  'upload.settings.set': {
+    request: z.strictObject({
+      adapter: z.enum(['rest', 'folder']).optional(),
+      /** null: forget the app's choice (the settings file's applies). */
+      server: z.string().url().max(2048).nullable().optional(),
+      folderPath: PathSchema.nullable().optional(),
+      /** Write-only: stored encrypted (or kept in memory), never returned, never logged. */
+      credential: z
+        .union([
+          z.strictObject({ set: z.string().min(1).max(8192) }),
+          z.strictObject({ clear: z.literal(true) }),
+        ])
+        .optional(),
+    }),
   },
 } as const;
 
@@ -324,6 +367,57 @@ export interface VerifyRunResult {
   readonly warnings: readonly string[];
 }
 
+export const OUTBOX_STATE_NAMES = ['queued', 'sending', 'delivered', 'failed', 'cancelled'] as const;
+export type OutboxStateName = (typeof OUTBOX_STATE_NAMES)[number];
+
+export type UploadDestinationView =
+  { readonly kind: 'rest'; readonly server: string } | { readonly kind: 'folder'; readonly path: string };
+
+/** One document of the outbox, as the outbox screen shows it. */
+export interface OutboxItemView {
+  readonly id: number;
+  readonly fileName: string;
+  readonly dossierCode: string;
+  readonly documentNumber: string | null;
+  readonly documentType: string | null;
+  readonly destination: UploadDestinationView;
+  readonly state: OutboxStateName;
+  readonly attempts: number;
+  /** ISO time of the next automatic attempt (queued items after a failed attempt). */
+  readonly nextAttemptAt: string | null;
+  /** The last failure, its message translated to the app language. */
+  readonly lastError: {
+    readonly code: ErrorCode;
+    readonly message: string;
+    readonly status: number | null;
+  } | null;
+  /** The server already had it (an earlier attempt's answer was lost). */
+  readonly alreadyDelivered: boolean;
+  readonly warnings: readonly string[];
+  readonly createdAt: string;
+  readonly deliveredAt: string | null;
+}
+
+export interface OutboxFlushResult {
+  readonly delivered: number;
+  readonly failed: number;
+  readonly retried: number;
+  readonly counts: Readonly<Record<OutboxStateName, number>>;
+}
+
+/** Where results go, and whether a credential is there (never the credential itself). */
+export interface UploadSettingsView {
+  readonly adapter: 'rest' | 'folder';
+  readonly server: string | null;
+  readonly folderPath: string | null;
+  /** stored: in the app's store; environment: KYSO_UPLOAD_TOKEN; none. */
+  readonly credential: 'stored' | 'environment' | 'none';
+  /** os: encrypted by the OS secret store (Electron safeStorage); memory: kept for this run only. */
+  readonly credentialStore: 'os' | 'memory';
+  /** The destination's authentication needs one (settings upload.rest.auth). */
+  readonly needsCredential: boolean;
+}
+
 export interface RequestResults {
   'app.info': AppInfo;
   'app.setLanguage': { readonly language: Language };
@@ -341,6 +435,21 @@ export interface RequestResults {
   'verify.run': VerifyRunResult;
   'verify.saveReport': { readonly output: string };
   'verify.extractRevision': { readonly path: string };
+  'outbox.list': {
+    readonly items: readonly OutboxItemView[];
+    readonly counts: Readonly<Record<OutboxStateName, number>>;
+  };
+  'outbox.queue': {
+    readonly item: OutboxItemView;
+    /** The same document was already queued for this destination: nothing new was added. */
+    readonly existing: boolean;
+    readonly warnings: readonly string[];
+  };
+  'outbox.retry': { readonly retried: number };
+  'outbox.cancel': { readonly item: OutboxItemView };
+  'outbox.flush': OutboxFlushResult;
+  'upload.settings.get': UploadSettingsView;
+  'upload.settings.set': UploadSettingsView;
 }
 
 export type ResultOf<C extends Channel> = RequestResults[C];
@@ -370,9 +479,20 @@ export interface VerifyRunProgress {
   readonly stage: 'reading' | 'verifying' | 'done';
 }
 
+/** One step of a flush: a document taken, its bytes, its outcome; `done` counts outcomes so far. */
+export interface OutboxFlushProgress {
+  readonly stage: 'sending' | 'bytes' | 'delivered' | 'retry-scheduled' | 'failed' | 'waiting';
+  readonly id?: number;
+  readonly fileName?: string;
+  readonly sent?: number;
+  readonly total?: number;
+  readonly done: number;
+}
+
 export interface RequestProgress {
   'sign.run': SignRunProgress;
   'verify.run': VerifyRunProgress;
+  'outbox.flush': OutboxFlushProgress;
 }
 
 export type ProgressOf<C extends Channel> = C extends keyof RequestProgress ? RequestProgress[C] : never;
