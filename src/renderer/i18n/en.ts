@@ -66,6 +66,7 @@ export const en: Record<MessageKey, string> = {
   'template.agency': 'Agency name',
   'place.box':
     'Signature box: drag to move, drag the corner to resize; arrow keys move, Shift+arrows move further, Alt+arrows resize',
+  'place.boxRole': 'signature box',
   'place.resize': 'Resize the signature box',
   'place.where': 'Page {page}: {x} pt from the left, {y} pt from the top; {width} × {height} pt',
   'place.suggested': 'Placed under “{anchor}”.',

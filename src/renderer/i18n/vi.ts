@@ -66,6 +66,7 @@ export const vi = {
   'template.agency': 'Tên cơ quan',
   'place.box':
     'Ô chữ ký: kéo để di chuyển, kéo góc để đổi cỡ; phím mũi tên để dịch, Shift+mũi tên để dịch xa, Alt+mũi tên để đổi cỡ',
+  'place.boxRole': 'ô chữ ký',
   'place.resize': 'Đổi cỡ ô chữ ký',
   'place.where': 'Trang {page}: cách lề trái {x} pt, cách mép trên {y} pt; rộng {width} × cao {height} pt',
   'place.suggested': 'Đã đặt dưới dòng «{anchor}».',

@@ -109,5 +109,8 @@ export async function openApp(): Promise<AppSession> {
 
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENS_DIR, { recursive: true });
+  // A page on screen is drawn before the picture is taken.
+  if ((await page.locator('.page-frame:visible').count()) > 0)
+    await page.locator('.page-frame:visible[data-shown]').waitFor();
   await page.screenshot({ path: path.join(SCREENS_DIR, `${name}.png`) });
 }

@@ -77,7 +77,8 @@ export function SignatureBox({ rect, scale, label, preview, onChange }: Signatur
       className={dragging ? 'signature-box dragging' : 'signature-box'}
       role="group"
       tabIndex={0}
-      aria-roledescription={t('place.box')}
+      aria-roledescription={t('place.boxRole')}
+      aria-describedby="signature-box-help"
       aria-label={`${label}. ${t('place.moved', {
         x: round(rect.x),
         y: round(rect.y),
@@ -98,6 +99,9 @@ export function SignatureBox({ rect, scale, label, preview, onChange }: Signatur
       onPointerCancel={end}
       onKeyDown={onKeyDown}
     >
+      <span id="signature-box-help" className="visually-hidden">
+        {t('place.box')}
+      </span>
       <span className="box-label" aria-hidden="true">
         {label}
       </span>

@@ -8,6 +8,8 @@ import { commonName, formatDateTime } from '../../i18n/format.js';
 export function SignatureDetails({ signature }: { signature: VerifySignatureView }) {
   const { t, language } = useApp();
   const s = signature;
+  // What the verdict's sentence counts as warnings or failures, said in full without opening the checks.
+  const notes = s.checks.filter((c) => c.result === 'warning' || c.result === 'failed');
   const time = s.signingTime ? formatDateTime(s.signingTime, language) : '—';
   const proof =
     s.signingTimeSource === 'timestamp'
@@ -67,6 +69,18 @@ export function SignatureDetails({ signature }: { signature: VerifySignatureView
             </li>
           ))}
         </ul>
+      )}
+      {notes.length > 0 && (
+        <>
+          <h3 style={{ fontSize: 15, margin: '12px 0 4px' }}>{t('verify.warnings')}</h3>
+          <ul className="change-list" data-testid="signature-notes">
+            {notes.map((c) => (
+              <li key={c.id} className={c.result === 'failed' ? 'not-allowed' : undefined}>
+                {c.detail}
+              </li>
+            ))}
+          </ul>
+        </>
       )}
       <details style={{ marginTop: 10 }}>
         <summary>{t('verify.checks')}</summary>
