@@ -130,7 +130,13 @@ export function SignScreen({
         ...(state.docNumber ? { docNumber: state.docNumber } : {}),
         ...(state.agency ? { agency: state.agency } : {}),
       },
-      { signal: controller.signal, onProgress: (p) => dispatch({ type: 'progress', stage: p.stage }) },
+      {
+        signal: controller.signal,
+        onProgress: (p) => {
+          performance.mark(`kyso:sign-stage:${p.stage}`);
+          dispatch({ type: 'progress', stage: p.stage });
+        },
+      },
     );
     performance.mark('kyso:sign-end');
     abort.current = null;
