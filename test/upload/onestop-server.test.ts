@@ -1,0 +1,122 @@
+// The reference one-stop server on its own (plain fetch, as another system's developer would try
+// it): the contract's answers, verification on receipt, a repeated key, faults switched through the
+// admin endpoint, and a restart that still knows every key from its journal.
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startOnestopServer, type OnestopServer } from '../../src/onestop/onestop-server.js';
+import { DOSSIER, makeSignedResults, testTrust } from './upload-documents.js';
+
+let root: string;
+let server: OnestopServer;
+let docs: string[];
+
+beforeAll(async () => {
+  root = mkdtempSync(path.join(os.tmpdir(), 'kyso-onestop-'));
+  docs = await makeSignedResults(path.join(root, 'docs'), 3);
+  server = await startOnestopServer({
+    dataDir: path.join(root, 'data'),
+    tokens: ['dev-token-1234'],
+    trust: testTrust(),
+  });
+});
+afterAll(async () => server?.close());
+
+function post(
+  file: string,
+  key: string,
+  options: { token?: string; dossier?: string; sha?: string; base?: string } = {},
+): Promise<Response> {
+  const bytes = readFileSync(file);
+  const form = new FormData();
+  const dossier = options.dossier ?? DOSSIER;
+  const sha256 = options.sha ?? createHash('sha256').update(bytes).digest('hex');
+  form.set(
+    'metadata',
+    new Blob([JSON.stringify({ dossierCode: dossier, sha256, size: bytes.length })], {
+      type: 'application/json',
+    }),
+  );
+  form.set('file', new Blob([bytes], { type: 'application/pdf' }), path.basename(file));
+  return fetch(`${options.base ?? server.url}/dossiers/${dossier}/results`, {
+    method: 'POST',
+    headers: { 'Idempotency-Key': key, Authorization: `Bearer ${options.token ?? 'dev-token-1234'}` },
+    body: form,
+  });
+}
+
+describe('reference one-stop server', () => {
+  it('stores a signed result (201), answers its key again with 409, and counts it once', async () => {
+    const first = await post(docs[0] as string, 'key-aaaaaaaa-0001');
+    expect(first.status).toBe(201);
+    const body = (await first.json()) as { receiptId: string };
+    expect(body.receiptId).toMatch(/^r-/);
+    const again = await post(docs[0] as string, 'key-aaaaaaaa-0001');
+    expect(again.status).toBe(409);
+    expect(await again.json()).toMatchObject({ message: 'already delivered', receiptId: body.receiptId });
+    const stats = (await (await fetch(`${server.url}/admin/stats`)).json()) as {
+      stored: number;
+      byDocument: Record<string, number>;
+    };
+    expect(stats.stored).toBe(1);
+    expect(Object.values(stats.byDocument)).toEqual([1]);
+  });
+
+  it('verifies on receipt: a tampered file, or metadata that disagree with it, is refused (422)', async () => {
+    const tampered = path.join(root, 'tampered.pdf');
+    const bytes = Buffer.from(readFileSync(docs[1] as string));
+    bytes.write('SO', bytes.indexOf('Quyet dinh so') + 11, 'latin1');
+    writeFileSync(tampered, bytes);
+    const bad = await post(tampered, 'key-aaaaaaaa-0002');
+    expect(bad.status).toBe(422);
+    expect(await bad.json()).toEqual({ message: 'Chữ ký số không hợp lệ / a signature is invalid' });
+    expect((await post(docs[1] as string, 'key-aaaaaaaa-0003', { sha: '0'.repeat(64) })).status).toBe(422);
+    expect(server.store.receipts()).toHaveLength(1);
+  });
+
+  it('refuses a wrong credential (401), a missing key (400), a malformed dossier code (400)', async () => {
+    expect((await post(docs[1] as string, 'key-aaaaaaaa-0004', { token: 'nope' })).status).toBe(401);
+    expect((await post(docs[1] as string, 'short')).status).toBe(400);
+    expect((await post(docs[1] as string, 'key-aaaaaaaa-0005', { dossier: 'HS-1' })).status).toBe(400);
+    expect((await fetch(`${server.url}/dossiers/${DOSSIER}/results`)).status).toBe(405);
+  });
+
+  it('switches faults through the admin endpoint: every request answered 500 until switched off', async () => {
+    const put = await fetch(`${server.url}/admin/faults`, {
+      method: 'PUT',
+      body: JSON.stringify({ rates: { error500: 1 } }),
+    });
+    expect(put.status).toBe(200);
+    expect((await post(docs[2] as string, 'key-aaaaaaaa-0006')).status).toBe(500);
+    expect(
+      (
+        await fetch(`${server.url}/admin/faults`, {
+          method: 'PUT',
+          body: JSON.stringify({ rates: { error500: 0.6, drop: 0.6 } }),
+        })
+      ).status,
+    ).toBe(400);
+    await fetch(`${server.url}/admin/faults`, { method: 'PUT', body: JSON.stringify({ rates: {} }) });
+    expect((await post(docs[2] as string, 'key-aaaaaaaa-0006')).status).toBe(201);
+    const stats = (await (await fetch(`${server.url}/admin/stats`)).json()) as {
+      faults: Record<string, number>;
+    };
+    expect(stats.faults['error500']).toBe(1);
+  });
+
+  it('a restarted server still answers 409 for every key it stored', async () => {
+    const again = await startOnestopServer({
+      dataDir: server.store.dir,
+      tokens: ['dev-token-1234'],
+      trust: testTrust(),
+    });
+    try {
+      expect((await post(docs[0] as string, 'key-aaaaaaaa-0001', { base: again.url })).status).toBe(409);
+      expect(again.stats().stored).toBe(2);
+    } finally {
+      await again.close();
+    }
+  });
+});
