@@ -85,6 +85,11 @@ export class AppCore {
     for (const l of [...this.#listeners]) l(event);
   }
 
+  /** An event the engine process raised on its own (the local bridge's questions): to every window. */
+  engineEvent(event: BridgeEvent): void {
+    this.#emit(event);
+  }
+
   /** The engine process was restarted after a crash. */
   engineRestarted(reason: string): void {
     this.#emit({ kind: 'engine-restarted', reason });

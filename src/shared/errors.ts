@@ -117,6 +117,8 @@ export const ERROR_CODES = [
   'BRIDGE_DECLINED',
   'BRIDGE_BUSY',
   'BRIDGE_UPLOAD_FAILED',
+  'BRIDGE_CERTIFICATE_NOT_CHOSEN',
+  'BRIDGE_REQUEST_CLOSED',
   // the desktop app (src/main): its contract, engine process and development web host
   'CONTRACT_INVALID_REQUEST',
   'FRAME_REJECTED',

@@ -463,6 +463,18 @@ export const MESSAGES: Readonly<Record<ErrorCode, { readonly vi: Text; readonly 
     vi: (d) => `Đã ký nhưng không gửi được văn bản lên hệ thống (${s(d['reason'])}); bản đã ký được giữ lại tại ${s(d['path'])}.`,
     en: (d) => `Signed, but the document could not be sent to the system (${s(d['reason'])}); the signed file is kept at ${s(d['path'])}.`,
   },
+  BRIDGE_CERTIFICATE_NOT_CHOSEN: {
+    vi: (d) =>
+      `Chưa chọn chứng thư số để ký cho các trang web: có ${s(d['count'])} chứng thư số ký được; hãy chọn một trong mục Cầu nối ký số.`,
+    en: (d) =>
+      `No certificate is chosen for the web pages' signatures: ${s(d['count'])} certificates can sign; choose one in the signing bridge section.`,
+  },
+  BRIDGE_REQUEST_CLOSED: {
+    vi: () =>
+      'Yêu cầu ký này không còn chờ trả lời (trang web đã rời đi, hết thời gian hoặc đã được trả lời).',
+    en: () =>
+      'This signing request is no longer waiting for an answer (the page left, it timed out, or it was answered).',
+  },
   CONTRACT_INVALID_REQUEST: {
     vi: (d) => `Yêu cầu không hợp lệ (${s(d['channel'])}): ${s(d['reason'])}`,
     en: (d) => `Invalid request (${s(d['channel'])}): ${s(d['reason'])}`,

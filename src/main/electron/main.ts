@@ -53,6 +53,7 @@ if (!app.requestSingleInstanceLock()) {
     const engine = new EngineSupervisor({
       spawn: utilityEngine(utilityProcess.fork, ENGINE_ENTRY),
       onRestart: (reason) => core?.engineRestarted(reason),
+      onEvent: (event) => core?.engineEvent(event),
     });
     core = new AppCore({
       engine,

@@ -1,6 +1,7 @@
 // The engine process: the services that touch documents and tokens, behind the engine protocol. Run
 // by child_process.fork (web host, tests) or Electron's utilityProcess.fork (the shell); both carry
 // structured-clone messages, through process.send or process.parentPort.
+import { BridgeService } from '../services/bridge-service.js';
 import { dispatch } from '../services/dispatcher.js';
 import { DocumentTable } from '../services/document-table.js';
 import { engineHandlers } from '../services/engine-handlers.js';
@@ -24,7 +25,9 @@ function onMessage(listener: (message: unknown) => void): void {
 }
 
 const documents = new DocumentTable();
-const handlers = engineHandlers(documents);
+// The local bridge starts with the engine when the user enabled it (and again after a restart).
+const bridge = new BridgeService({ documents, emit: (event) => send({ type: 'event', event }) });
+const handlers = engineHandlers(documents, bridge);
 const running = new Map<string, AbortController>();
 
 /** Bugs only (INTERNAL): the channel and the error's stack for IT staff; never the request. */
@@ -70,3 +73,4 @@ onMessage((raw) => {
 process.on('disconnect', () => process.exit(0));
 
 send({ type: 'ready' });
+void bridge.startFromSettings();

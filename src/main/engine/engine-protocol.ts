@@ -2,7 +2,7 @@
 // process, whether that is a child_process.fork child or an Electron utility process. Structured
 // clone on both carriers, so Uint8Array results travel as they are.
 import { z } from 'zod';
-import { LanguageSchema, type Result } from '../../shared/contract/index.js';
+import { LanguageSchema, type BridgeEvent, type Result } from '../../shared/contract/index.js';
 
 export const ToEngineSchema = z.discriminatedUnion('type', [
   z.object({
@@ -24,6 +24,16 @@ export type ToEngine = z.infer<typeof ToEngineSchema>;
 export const FromEngineSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
   z.object({ type: z.literal('progress'), callId: z.string(), progress: z.unknown() }),
+  /** An event for every window that no call asked for (the local bridge's questions to the user). */
+  z.object({
+    type: z.literal('event'),
+    event: z.custom<BridgeEvent>(
+      (v) =>
+        typeof v === 'object' &&
+        v !== null &&
+        ['bridge-request', 'bridge-request-closed'].includes(String((v as { kind?: unknown }).kind)),
+    ),
+  }),
   z.object({
     type: z.literal('result'),
     callId: z.string(),

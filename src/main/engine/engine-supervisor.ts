@@ -3,6 +3,7 @@
 // dead process left, starts a new one with the same open documents, and tells the windows.
 import {
   errorResult,
+  type BridgeEvent,
   type Channel,
   type Language,
   type OpenedDocument,
@@ -23,6 +24,8 @@ export interface EngineSupervisorOptions {
   readonly spawn: SpawnEngine;
   /** After a crash and restart (the windows get an engine-restarted event). */
   readonly onRestart?: (reason: string) => void;
+  /** Events the engine raises on its own (the local bridge's questions), for every window. */
+  readonly onEvent?: (event: BridgeEvent) => void;
   /** Removes what a dead engine left of an output it was writing (default: the engine's own rule). */
   readonly removeStaleOutputs?: (output: string) => Promise<unknown>;
 }
@@ -77,6 +80,7 @@ export class EngineSupervisor {
         if (!parsed.success) return;
         const message = parsed.data;
         if (message.type === 'ready') return resolve();
+        if (message.type === 'event') return this.#options.onEvent?.(message.event);
         const call = this.#pending.get(message.callId);
         if (!call) return;
         if (message.type === 'progress') call.onProgress(message.progress);

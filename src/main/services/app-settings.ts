@@ -8,8 +8,9 @@ import { LanguageSchema, type Language } from '../../shared/contract/index.js';
 import { kysoHome } from '../../signing/home.js';
 import { writeFileAtomic } from './atomic-write.js';
 
+// Loose: other sections (the local bridge's `bridge`) are kept when the language is saved.
 const AppSettingsSchema = z
-  .object({ language: LanguageSchema.catch('vi').default('vi') })
+  .looseObject({ language: LanguageSchema.catch('vi').default('vi') })
   .catch({ language: 'vi' });
 export type AppSettings = z.infer<typeof AppSettingsSchema>;
 

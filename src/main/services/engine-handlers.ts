@@ -1,6 +1,7 @@
 // The handlers the engine process serves: documents, appearance previews, tokens, signing, verifying.
 import type { DocumentTable } from './document-table.js';
 import { appearanceHandlers } from './appearance-service.js';
+import { BridgeService } from './bridge-service.js';
 import type { EngineChannel } from './channel-sides.js';
 import { documentHandlers } from './document-service.js';
 import { outboxHandlers } from './outbox-service.js';
@@ -9,13 +10,18 @@ import { signHandlers } from './sign-service.js';
 import { tokenHandlers } from './tokens-service.js';
 import { verifyHandlers } from './verify-service.js';
 
-export function engineHandlers(documents: DocumentTable): Handlers<EngineChannel> {
+export function engineHandlers(
+  documents: DocumentTable,
+  /** The local bridge (engine-main gives the one that reaches the windows). */
+  bridge: BridgeService = new BridgeService({ documents, emit: () => undefined }),
+): Handlers<EngineChannel> {
   return {
     ...documentHandlers(documents),
     ...appearanceHandlers(),
     ...tokenHandlers(),
     ...signHandlers(documents),
     ...verifyHandlers(),
+    ...bridge.handlers(),
     ...outboxHandlers(),
   };
 }

@@ -44,6 +44,7 @@ async function main(): Promise<void> {
       process.stderr.write(`app:web: the engine process stopped (${reason}) and was restarted\n`);
       restarted.core?.engineRestarted(reason);
     },
+    onEvent: (event) => restarted.core?.engineEvent(event),
   });
   const core = new AppCore({ engine, dialogs, language: settings.language, webHost: true });
   restarted.core = core;

@@ -17,6 +17,10 @@ export interface KysoClient {
   onOpenFiles(listener: (paths: readonly string[]) => void): () => void;
   onEngineRestarted(listener: (reason: string) => void): () => void;
   onLanguageChanged(listener: (language: Language) => void): () => void;
+  /** The local bridge's questions to the user, and their ends. */
+  onBridgeEvent(
+    listener: (event: Extract<BridgeEvent, { kind: 'bridge-request' | 'bridge-request-closed' }>) => void,
+  ): () => void;
   pathForFile(file: { readonly name: string; readonly size: number }): Promise<string | null>;
 }
 
@@ -84,6 +88,11 @@ export function createKysoClient(bridge: KysoBridge): KysoClient {
     onLanguageChanged(listener) {
       return subscribe((event) => {
         if (event.kind === 'language-changed') listener(event.language);
+      });
+    },
+    onBridgeEvent(listener) {
+      return subscribe((event) => {
+        if (event.kind === 'bridge-request' || event.kind === 'bridge-request-closed') listener(event);
       });
     },
     pathForFile(file) {

@@ -4,3 +4,4 @@ export * from './requests.js';
 export * from './bridge.js';
 export * from './client.js';
 export * from './wire.js';
+export * from './local-bridge.js';

@@ -3,6 +3,7 @@
 // Plain data only: this file is compiled for Node and for the browser.
 import { z } from 'zod';
 import type { ErrorCode } from '../errors.js';
+import type { BridgePreview, BridgeStatusView } from './local-bridge.js';
 
 // ---------------------------------------------------------------------------------------------
 // Building blocks
@@ -160,6 +161,31 @@ export const REQUESTS = {
         .optional(),
     }),
   },
+
+  // The local bridge for web one-stop systems (issue 16): settings in app.json's `bridge` section.
+  'bridge.status': { request: z.strictObject({}) },
+  'bridge.settings.set': {
+    request: z.strictObject({
+      enabled: z.boolean(),
+      port: z.number().int().min(1).max(65535),
+      /** Checked by the service (scheme://host[:port]); the preset ones of settings.json apply too. */
+      allowedOrigins: z.array(z.string().min(1).max(300)).max(100),
+      /** null: the only signing certificate present. */
+      certificate: CertificateRefSchema.nullable().optional(),
+    }),
+  },
+  /** The user's answer to a bridge-request event; the PIN travels only here, never stored. */
+  'bridge.answer': {
+    request: z.strictObject({
+      requestId: z.number().int().positive(),
+      accept: z.boolean(),
+      /** null: the token's PIN pad. */
+      pin: z.string().min(1).max(256).nullable().optional(),
+      /** The user confirmed a try on a token with one try left. */
+      allowFinalTry: z.boolean().optional(),
+    }),
+  },
+  'bridge.preview': { request: z.strictObject({ requestId: z.number().int().positive() }) },
 } as const;
 
 export type Channel = keyof typeof REQUESTS;
@@ -450,6 +476,10 @@ export interface RequestResults {
   'outbox.flush': OutboxFlushResult;
   'upload.settings.get': UploadSettingsView;
   'upload.settings.set': UploadSettingsView;
+  'bridge.status': BridgeStatusView;
+  'bridge.settings.set': BridgeStatusView;
+  'bridge.answer': { readonly accepted: boolean };
+  'bridge.preview': BridgePreview;
 }
 
 export type ResultOf<C extends Channel> = RequestResults[C];
