@@ -75,7 +75,8 @@ export function itemLine(item: OutboxItem, lang: Lang): string {
     const e = item.lastError;
     // The stored message is the server's words, or the address and the network's reason.
     const [url = '', reason = ''] = e.message.split(' ');
-    const details = { status: e.status ?? '', message: e.message, url, reason, path: item.sourcePath };
+    const where = e.code === 'UPLOAD_FILE_CHANGED' ? item.sourcePath : e.message;
+    const details = { status: e.status ?? '', message: e.message, url, reason, path: where };
     parts.push(`— ${messageFor(e.code, details, lang)} [${e.code}]`);
   }
   if (item.state === 'queued' && item.nextAttemptAt && item.attempts > 0) {

@@ -2,7 +2,7 @@
 // retry and cancel by hand, one item per document and destination, two processes claiming at once
 // never take the same item, and a claim whose process died goes back to the queue.
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -178,6 +178,25 @@ describe('outbox states', () => {
     outbox.retryLater(1, ME, { code: 'UPLOAD_TIMEOUT', message: 'x', status: null }, 9999, 1102);
     expect(outbox.get(1)?.state).toBe('sending');
     outbox.close();
+  });
+});
+
+describe('outbox files', () => {
+  it('on opening, removes copies a killed process left (older than an hour), never a recorded one', () => {
+    const outbox = freshOutbox();
+    const files = outbox.filesDir;
+    const recorded = path.join(files, `${'1'.padStart(64, '0')}.pdf`);
+    outbox.add({ ...entry(1), file: recorded });
+    outbox.close();
+    const old = new Date(Date.now() - 2 * 3_600_000);
+    for (const name of ['.incoming-dead.pdf', `${'9'.padStart(64, '0')}.pdf`, path.basename(recorded)]) {
+      writeFileSync(path.join(files, name), 'x');
+      utimesSync(path.join(files, name), old, old);
+    }
+    writeFileSync(path.join(files, '.incoming-now.pdf'), 'x');
+    const reopened = Outbox.open({ dir: path.dirname(files) });
+    expect(readdirSync(files).sort()).toEqual(['.incoming-now.pdf', path.basename(recorded)].sort());
+    reopened.close();
   });
 });
 

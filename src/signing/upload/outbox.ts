@@ -4,7 +4,7 @@
 // failed (cancelled by hand). A sender claims a document in one IMMEDIATE transaction, so two
 // processes flushing at once never take the same one; a claim whose process died (same machine)
 // or whose lease ran out goes back to the queue, and its retry carries the same idempotency key.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -256,13 +256,42 @@ export class Outbox {
       db.pragma('synchronous = NORMAL');
       db.pragma('foreign_keys = ON');
       db.exec(SCHEMA);
-      return new Outbox(dir, db);
+      const outbox = new Outbox(dir, db);
+      outbox.#sweep();
+      return outbox;
     } catch (cause) {
       const reason = (cause as NodeJS.ErrnoException).code ?? (cause as Error).message ?? 'open';
       throw new KysoError('UPLOAD_OUTBOX_UNAVAILABLE', `cannot open ${file}`, {
         details: { path: file, reason: String(reason).slice(0, 120) },
         cause,
       });
+    }
+  }
+
+  /**
+   * Copies a killed process left behind: half-made ones (.incoming-*) and whole ones whose item was
+   * never recorded. Only files older than an hour, so a queueing in progress elsewhere is spared.
+   */
+  #sweep(now = Date.now()): void {
+    let names: string[];
+    try {
+      names = readdirSync(this.filesDir);
+    } catch {
+      return;
+    }
+    const used = new Set(
+      (this.#db.prepare('SELECT file FROM items WHERE copied = 1').all() as { file: string }[]).map(
+        (r) => r.file,
+      ),
+    );
+    for (const name of names) {
+      const file = path.join(this.filesDir, name);
+      if (used.has(file)) continue;
+      try {
+        if (now - statSync(file).mtimeMs > 3_600_000) rmSync(file, { force: true });
+      } catch {
+        // gone meanwhile
+      }
     }
   }
 
