@@ -5,6 +5,7 @@ import type { KysoClient } from '../shared/contract/index.js';
 import { AppContext, type AppContextValue } from './app-context.js';
 import { translator, type Language } from './i18n/translate.js';
 import { Sidebar, type ScreenName } from './layout/Sidebar.js';
+import { BridgeRequests } from './screens/bridge/BridgeRequests.js';
 import { DevicesScreen } from './screens/devices/DevicesScreen.js';
 import { SignScreen } from './screens/sign/SignScreen.js';
 import { VerifyScreen } from './screens/verify/VerifyScreen.js';
@@ -88,6 +89,8 @@ export function App({ client, onLanguage }: { client: KysoClient; onLanguage: (l
           <VerifyScreen active={screen === 'verify'} />
           <DevicesScreen active={screen === 'devices'} />
         </main>
+        {/* A web page's request to sign, on top of whatever screen is shown. */}
+        <BridgeRequests />
       </div>
     </AppContext.Provider>
   );

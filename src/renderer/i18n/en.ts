@@ -1,7 +1,9 @@
 // English, the optional language. A Record over vi.ts's keys: a missing translation does not compile.
+import { bridgeEn } from './bridge-en.js';
 import type { MessageKey } from './vi.js';
 
 export const en: Record<MessageKey, string> = {
+  ...bridgeEn,
   'app.name': 'Kyso',
   'app.tagline': 'Document signing',
   'app.loading': 'Starting…',

@@ -1,7 +1,10 @@
 // Vietnamese, the app's first language. Every visible string of the renderer is a key here; en.ts
 // must have the same keys (a Record over them), so a string without its translation does not compile.
 // Placeholders are {name}; t() fills them.
+import { bridgeVi } from './bridge-vi.js';
+
 export const vi = {
+  ...bridgeVi,
   'app.name': 'Kyso',
   'app.tagline': 'Ký số văn bản',
   'app.loading': 'Đang khởi động…',

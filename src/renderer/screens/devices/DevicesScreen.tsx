@@ -4,6 +4,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { ContractError, TokenModuleView } from '../../../shared/contract/index.js';
 import { useApp } from '../../app-context.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
+import { BridgeSettings } from '../bridge/BridgeSettings.js';
 import { ModuleCard } from './ModuleCard.js';
 
 type DevicesState =
@@ -49,6 +50,7 @@ export function DevicesScreen({ active }: { active: boolean }) {
         {state.kind === 'failed' && <ErrorMessage error={state.error} />}
         {state.kind === 'loaded' && state.modules.length === 0 && <p>{t('devices.none')}</p>}
         {state.kind === 'loaded' && state.modules.map((m) => <ModuleCard key={m.path} module={m} />)}
+        <BridgeSettings active={active} />
       </div>
     </div>
   );
