@@ -7,6 +7,7 @@ import { translator, type Language } from './i18n/translate.js';
 import { Sidebar, type ScreenName } from './layout/Sidebar.js';
 import { BridgeRequests } from './screens/bridge/BridgeRequests.js';
 import { DevicesScreen } from './screens/devices/DevicesScreen.js';
+import { OutboxScreen } from './screens/outbox/OutboxScreen.js';
 import { SignScreen } from './screens/sign/SignScreen.js';
 import { VerifyScreen } from './screens/verify/VerifyScreen.js';
 
@@ -88,6 +89,7 @@ export function App({ client, onLanguage }: { client: KysoClient; onLanguage: (l
           <SignScreen active={screen === 'sign'} openRequest={openRequest} />
           <VerifyScreen active={screen === 'verify'} />
           <DevicesScreen active={screen === 'devices'} />
+          <OutboxScreen active={screen === 'outbox'} />
         </main>
         {/* A web page's request to sign, on top of whatever screen is shown. */}
         <BridgeRequests />

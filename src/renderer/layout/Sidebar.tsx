@@ -3,12 +3,13 @@ import { useApp } from '../app-context.js';
 import { Icon, type IconName } from '../components/Icon.js';
 import type { MessageKey } from '../i18n/translate.js';
 
-export type ScreenName = 'sign' | 'verify' | 'devices';
+export type ScreenName = 'sign' | 'verify' | 'devices' | 'outbox';
 
 const SCREENS: readonly { name: ScreenName; label: MessageKey; icon: IconName }[] = [
   { name: 'sign', label: 'nav.sign', icon: 'sign' },
   { name: 'verify', label: 'nav.verify', icon: 'verify' },
   { name: 'devices', label: 'nav.devices', icon: 'devices' },
+  { name: 'outbox', label: 'nav.outbox', icon: 'upload' },
 ];
 
 export function Sidebar({ screen, onNavigate }: { screen: ScreenName; onNavigate: (s: ScreenName) => void }) {

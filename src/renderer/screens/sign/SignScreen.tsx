@@ -21,6 +21,7 @@ import { PlacementSection } from './PlacementSection.js';
 import { SignatureBox } from './SignatureBox.js';
 import { SignProgress } from './SignProgress.js';
 import { SignResult } from './SignResult.js';
+import { SendToDossier } from '../outbox/SendToDossier.js';
 import { initialSignState, selectedChoice, signReducer } from './sign-state.js';
 import { TemplatePicker } from './TemplatePicker.js';
 import { useAppearancePreview } from './use-appearance-preview.js';
@@ -214,20 +215,28 @@ export function SignScreen({
             {viewError && <ErrorMessage error={viewError} />}
             {state.error && <ErrorMessage error={state.error} />}
             {state.phase === 'done' && state.result ? (
-              <SignResult
-                result={state.result}
-                onOpenFolder={() => {
-                  if (state.result) void client.call('dialog.showInFolder', { path: state.result.output });
-                }}
-                onSignNext={() => {
-                  dispatch({ type: 'sign-next' });
-                  if (state.doc) {
-                    placed.current = state.doc.documentId;
-                    void place(state.doc, 'seal');
-                  }
-                }}
-                onNewDocument={() => dispatch({ type: 'reset' })}
-              />
+              <>
+                <SignResult
+                  result={state.result}
+                  onOpenFolder={() => {
+                    if (state.result) void client.call('dialog.showInFolder', { path: state.result.output });
+                  }}
+                  onSignNext={() => {
+                    dispatch({ type: 'sign-next' });
+                    if (state.doc) {
+                      placed.current = state.doc.documentId;
+                      void place(state.doc, 'seal');
+                    }
+                  }}
+                  onNewDocument={() => dispatch({ type: 'reset' })}
+                />
+                <SendToDossier
+                  state={state.dossier}
+                  dispatch={(action) => dispatch({ type: 'dossier', action })}
+                  output={state.result.output}
+                  docNumber={state.docNumber}
+                />
+              </>
             ) : (
               <>
                 <TemplatePicker

@@ -14,6 +14,12 @@ import type {
   TokenModuleView,
   TokenView,
 } from '../../../shared/contract/index.js';
+import {
+  dossierSendReducer,
+  initialDossierSend,
+  type DossierSendAction,
+  type DossierSendState,
+} from '../outbox/dossier-send-state.js';
 
 export interface CertificateChoice {
   /** Stable key for lists and selection. */
@@ -47,6 +53,8 @@ export interface SignState {
   readonly progress: SignRunProgress['stage'] | null;
   readonly result: SignRunResult | null;
   readonly error: ContractError | null;
+  /** "Gửi vào hồ sơ…" on the result step. */
+  readonly dossier: DossierSendState;
 }
 
 export const initialSignState: SignState = {
@@ -68,6 +76,7 @@ export const initialSignState: SignState = {
   progress: null,
   result: null,
   error: null,
+  dossier: initialDossierSend,
 };
 
 export type SignAction =
@@ -94,7 +103,8 @@ export type SignAction =
   | { type: 'sign-failed'; error: ContractError }
   | { type: 'confirm-overwrite'; overwrite: boolean }
   | { type: 'error'; error: ContractError | null }
-  | { type: 'reset' };
+  | { type: 'reset' }
+  | { type: 'dossier'; action: DossierSendAction };
 
 const PIN_ERRORS = new Set([
   'PKCS11_PIN_INCORRECT',
@@ -234,6 +244,7 @@ export function signReducer(state: SignState, action: SignAction): SignState {
         doc: action.doc ?? state.doc,
         progress: null,
         overwrite: false,
+        dossier: initialDossierSend,
       };
     case 'sign-next':
       // The clerk's seal goes on the file just signed, already open: no need to look for it again.
@@ -276,5 +287,7 @@ export function signReducer(state: SignState, action: SignAction): SignState {
       return { ...state, error: action.error };
     case 'reset':
       return { ...initialSignState, certificates: state.certificates, selected: state.selected };
+    case 'dossier':
+      return { ...state, dossier: dossierSendReducer(state.dossier, action.action) };
   }
 }
