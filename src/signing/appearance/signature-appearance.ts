@@ -246,6 +246,19 @@ async function checkSealRule(reader: PdfReader, request: AppearanceRequest): Pro
   assertSealAllowed(signatures, request.allowSealWithoutSignature ?? false);
 }
 
+/**
+ * A seal that carries text lines (the clerk's number and issue date, SignIssued) grows below the
+ * seal by the lines' height: the seal keeps its real size and the text is written under it.
+ */
+function withSealLines<T extends { width: number; height: number }>(
+  size: T,
+  style: TemplateStyle,
+  lineCount: number,
+): T {
+  if (lineCount === 0) return size;
+  return { ...size, height: size.height + lineCount * LINE_HEIGHT * style.fontSize + PAD };
+}
+
 /** The seal's real size in points: a configured diameter, else the image's DPI, else assumed. */
 function sealSize(
   image: SignatureImage,
@@ -509,7 +522,8 @@ export async function createAppearance(
   const font = lines.length > 0 ? new EmbeddedFont(await loadAppearanceFont(settings.font)) : null;
 
   let size = { width: style.width, height: style.height, fixed: false };
-  if (request.template === 'seal' && image) size = { ...sealSize(image, request, settings), fixed: true };
+  if (request.template === 'seal' && image)
+    size = { ...withSealLines(sealSize(image, request, settings), style, lines.length), fixed: true };
   else if (request.template === 'text' && font && request.rect === undefined) {
     // Sized to its text: as wide as the longest line (up to the template's width), as tall as the lines.
     const widest = Math.max(...lines.map((l) => font.widthOf(l) * style.fontSize));
@@ -605,7 +619,7 @@ export async function prepareAppearance(
     if (request.template === 'seal' && image) {
       const s = sealSize(image, request, settings);
       if (s.assumed) warnings.push(SEAL_SIZE_ASSUMED);
-      size = { ...s, fixed: true };
+      size = { ...withSealLines(s, style, style.lines.length), fixed: true };
     }
     // A stored seal is known only with the certificate: its box is checked when signing.
     if (request.template !== 'seal' || image !== null) {
@@ -638,7 +652,8 @@ export async function placeAppearance(
     else if (page !== undefined) pageIndex = pageIndexOf(page, await reader.pageCount());
     else pageIndex = await defaultPageIndex(reader, request);
     let size = { width: style.width, height: style.height, fixed: false };
-    if (request.template === 'seal' && image) size = { ...sealSize(image, request, settings), fixed: true };
+    if (request.template === 'seal' && image)
+      size = { ...withSealLines(sealSize(image, request, settings), style, style.lines.length), fixed: true };
     const placed = await place(reader, pageIndex, request, size, () => signedWidgets(reader));
     return { page: placed.pageIndex + 1, rect: placed.box };
   } finally {

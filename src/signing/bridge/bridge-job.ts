@@ -360,9 +360,11 @@ async function appearanceOf(
       if (endpoint === 'SignIssued' && profile.issuedTemplate === 'seal') {
         // Decree 30 art. 32: the seal goes only on what a competent person validly signed.
         const report = await verifyPdf({ input, trust: await ctx.trustStore(), lang: ctx.lang });
+        // The number and date are written on the page too, under the seal, in the same signature.
         return {
           template: 'seal',
-          settings,
+          settings: withIssuedLines(settings, request.issuedDate),
+          ...docNumber,
           existingSignatures: report.signatures
             .filter((s) => s.type === 'signature')
             .map((s) => ({ fieldName: s.field, valid: s.status === 'valid' })),
@@ -405,6 +407,12 @@ function withIssuedDate(settings: AppearanceSettings, issuedDate: string | undef
   const at = lines.findIndex((l) => l.includes('{docNumber}'));
   lines.splice(at >= 0 ? at + 1 : lines.length, 0, `Ngày ban hành: ${issuedDate}`);
   return { ...settings, templates: { ...settings.templates, text: { ...settings.templates.text, lines } } };
+}
+
+/** The seal template with "Số: …" and "Ngày ban hành: dd/MM/yyyy" lines under the seal image. */
+function withIssuedLines(settings: AppearanceSettings, issuedDate: string | undefined): AppearanceSettings {
+  const lines = ['Số: {docNumber}', ...(issuedDate !== undefined ? [`Ngày ban hành: ${issuedDate}`] : [])];
+  return { ...settings, templates: { ...settings.templates, seal: { ...settings.templates.seal, lines } } };
 }
 
 async function sign(
