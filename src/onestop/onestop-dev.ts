@@ -1,8 +1,9 @@
 // `npm run onestop:dev`: the reference one-stop server on 127.0.0.1, printing its URL.
-//   --port N (default 8780)   --data DIR (default ./.onestop)   --token T (repeatable; or ONESTOP_TOKEN)
+//   --port N (default 8780; 0: any free port)   --data DIR (default <tmp>/kyso-onestop)   --token T (repeatable; or ONESTOP_TOKEN)
 //   --client ID:SECRET (OAuth2 client, repeatable)   --max-mb N   --trust FILE (repeatable)
 //   --faults 500=0.2,timeout=0.2,drop=0.2,duplicate=0.2,slow=0.2,slowMs=300   --seed N
 // Faults can also be changed while it runs: PUT /admin/faults {"rates": {...}, "slowMs": 300}.
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadTrustStore } from '../signing/verify-api.js';
@@ -12,7 +13,7 @@ import { startOnestopServer } from './onestop-server.js';
 const { values } = parseArgs({
   options: {
     port: { type: 'string', default: '8780' },
-    data: { type: 'string', default: '.onestop' },
+    data: { type: 'string', default: path.join(os.tmpdir(), 'kyso-onestop') },
     token: { type: 'string', multiple: true },
     client: { type: 'string', multiple: true },
     'max-mb': { type: 'string', default: '50' },

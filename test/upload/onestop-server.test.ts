@@ -1,6 +1,7 @@
 // The reference one-stop server on its own (plain fetch, as another system's developer would try
 // it): the contract's answers, verification on receipt, a repeated key, faults switched through the
 // admin endpoint, and a restart that still knows every key from its journal.
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -46,6 +47,37 @@ function post(
     body: form,
   });
 }
+
+describe('npm run onestop:dev', () => {
+  it('starts the reference server on 127.0.0.1 and prints its URL', async () => {
+    const script = path.resolve(import.meta.dirname, '../../dist/onestop/onestop-dev.js');
+    const child = spawn(
+      process.execPath,
+      [script, '--port', '0', '--data', path.join(root, 'dev'), '--token', 't-123456'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    try {
+      let out = '';
+      child.stdout.setEncoding('utf8');
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stdout.on('data', (d: string) => {
+          out += d;
+          const m = /^Reference one-stop server: (http:\/\/127\.0\.0\.1:\d+)\n/.exec(out);
+          if (m?.[1]) resolve(m[1]);
+        });
+        child.on('exit', () => reject(new Error(`exited: ${out}`)));
+      });
+      const stats = (await (await fetch(`${url}/admin/stats`)).json()) as { requests: number };
+      expect(stats.requests).toBe(0);
+      const refused = await fetch(`${url}/dossiers/${DOSSIER}/results`, { method: 'POST', body: 'x' });
+      expect(refused.status).toBe(401);
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+});
 
 describe('reference one-stop server', () => {
   it('stores a signed result (201), answers its key again with 409, and counts it once', async () => {
