@@ -193,7 +193,10 @@ async function withOutbox<T>(work: (outbox: Outbox) => Promise<T> | T): Promise<
 // Handlers
 
 export interface OutboxServiceOptions {
-  /** Default: memory (the engine process cannot reach the OS store; see src/main/README.md). */
+  /**
+   * Default: memory. Electron's safeStorage exists only in the shell's main process, not in the
+   * utility process that runs these handlers; the shell hands a safeStorageVault in once it wires one.
+   */
   readonly vault?: CredentialVault;
 }
 
