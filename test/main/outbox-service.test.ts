@@ -27,6 +27,7 @@ import type {
 import { Secret } from '../../src/shared/secret.js';
 import { sha256File } from '../../src/signing/upload/queue-document.js';
 import { DOSSIER, makeSignedResults, testTrust, trustTestRoot } from '../upload/upload-documents.js';
+import { startEngine } from './app-support.js';
 
 const TOKEN = 'outbox-app-token-7f3c9a1e5b';
 const WRONG = 'outbox-app-wrong-token-42';
@@ -291,5 +292,42 @@ describe('safeStorage vault (Electron mocked)', () => {
     const vault = safeStorageVault(fakeSafeStorage(false), file);
     await expect(vault.store(new Secret(TOKEN))).rejects.toMatchObject({ code: 'UPLOAD_CREDENTIAL_MISSING' });
     expect(() => statSync(file)).toThrow();
+  });
+});
+
+describe('served by the engine process (compiled: npm run build)', () => {
+  it('registers every outbox channel: settings, queue and a flush whose progress reaches the caller', async () => {
+    const engineHome = path.join(root, 'engine-home');
+    trustTestRoot(engineHome);
+    const { engine, stderr } = startEngine({ ...process.env, KYSO_HOME: engineHome });
+    let n = 0;
+    const send = async (
+      channel: Channel,
+      request: unknown,
+      language: 'vi' | 'en' = 'vi',
+      onProgress?: (p: unknown) => void,
+    ) => engine.call(`outbox-${++n}`, channel, request, language, onProgress);
+    try {
+      const set = await send('upload.settings.set', { server: server.url, credential: { set: TOKEN } });
+      expect(set).toMatchObject({ ok: true, value: { credential: 'stored', server: server.url } });
+      expect(JSON.stringify(set)).not.toContain(TOKEN);
+      const bad = await send('outbox.queue', { path: docs[3]!, dossierCode: 'H22-1' }, 'en');
+      expect(bad).toMatchObject({ ok: false, error: { code: 'UPLOAD_DOSSIER_CODE_INVALID' } });
+      expect(JSON.stringify(bad)).toContain('is not a dossier code');
+      const queued = await send('outbox.queue', { path: docs[3]!, dossierCode: DOSSIER });
+      expect(queued).toMatchObject({ ok: true, value: { existing: false, item: { state: 'queued' } } });
+      const progress: OutboxFlushProgress[] = [];
+      const flushed = await send('outbox.flush', {}, 'vi', (p) => progress.push(p as OutboxFlushProgress));
+      expect(flushed).toMatchObject({ ok: true, value: { delivered: 1, failed: 0 } });
+      expect(progress.map((p) => p.stage)).toEqual(expect.arrayContaining(['sending', 'delivered']));
+      const { sha256 } = await sha256File(docs[3]!);
+      expect(server.stats().byDocument[sha256]).toBe(1);
+      const list = await send('outbox.list', {});
+      expect(list).toMatchObject({ ok: true, value: { counts: { delivered: 1, queued: 0, failed: 0 } } });
+      expect(stderr()).not.toContain(TOKEN);
+      expectNowhereUnder(engineHome, TOKEN);
+    } finally {
+      engine.dispose();
+    }
   });
 });
