@@ -50,16 +50,24 @@ function blankPage(width: number, height: number): Buffer {
   return Buffer.from(body, 'latin1');
 }
 
+/**
+ * Room around the box on the page the engine draws on: a template of a fixed real size (the seal, as
+ * large as its image says, with its text lines below) is centred on the box and may overflow it.
+ */
+const ROOM = 2000;
+
 export async function renderAppearancePreview(request: AppearancePreviewRequest): Promise<AppearancePreview> {
   const { width, height } = request;
-  const base = blankPage(width, height);
+  // The box sits in the middle of a large blank page, so that whatever the engine draws around it is
+  // on the page (a box at the page's corner would refuse a seal larger than the box: RECT_OUTSIDE_PAGE).
+  const base = blankPage(width + 2 * ROOM, height + 2 * ROOM);
   const reader = await PdfReader.open(base);
   try {
     const { rect: _rect, anchor: _anchor, fieldName: _field, ...rest } = request.appearance;
     const widget = await createAppearance(
       {
         ...rest,
-        rect: { x: 0, y: 0, width, height },
+        rect: { x: ROOM, y: ROOM, width, height },
         // A preview signs nothing: the seal rule is checked when signing.
         existingSignatures: [],
         allowSealWithoutSignature: true,
@@ -68,13 +76,19 @@ export async function renderAppearancePreview(request: AppearancePreviewRequest)
     );
     const update = new IncrementalUpdate(reader);
     const form = widget.build(update);
-    const [x, y] = widget.rect;
+    // The preview's page: the box, grown to what the engine draws when that is larger (a seal at its
+    // real size over a smaller box), so the preview shows all of it.
+    const [x1, y1, x2, y2] = widget.rect;
+    const left = Math.min(ROOM, x1);
+    const bottom = Math.min(ROOM, y1);
+    const pageWidth = Math.max(ROOM + width, x2) - left;
+    const pageHeight = Math.max(ROOM + height, y2) - bottom;
     const content = update.allocate();
     update.set(
       content,
       PdfStream.fromBytes(
         pdfDict({}),
-        Buffer.from(`q 1 0 0 1 ${r3(x)} ${r3(y)} cm /KysoBox Do Q\n`, 'latin1'),
+        Buffer.from(`q 1 0 0 1 ${r3(x1 - left)} ${r3(y1 - bottom)} cm /KysoBox Do Q\n`, 'latin1'),
       ),
     );
     update.set(
@@ -82,7 +96,7 @@ export async function renderAppearancePreview(request: AppearancePreviewRequest)
       pdfDict({
         Type: pdfName('Page'),
         Parent: new PdfRef(2, 0),
-        MediaBox: pdfArray(pdfReal(0), pdfReal(0), pdfReal(width), pdfReal(height)),
+        MediaBox: pdfArray(pdfReal(0), pdfReal(0), pdfReal(pageWidth), pdfReal(pageHeight)),
         Resources: pdfDict({ XObject: pdfDict({ KysoBox: form }) }),
         Contents: content,
       }),
