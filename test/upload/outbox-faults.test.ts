@@ -107,7 +107,7 @@ describe('the outbox under faults and SIGKILL', () => {
       const count = round % 3 === 1 ? 2 : 1;
       if (count === 2) concurrentRounds++;
       const runs = await Promise.all(
-        Array.from({ length: count }, () => flushAndMaybeKill(200 + Math.floor(next() * 1500))),
+        Array.from({ length: count }, () => flushAndMaybeKill(150 + Math.floor(next() * 900))),
       );
       for (const run of runs) {
         if (run.killed) kills++;
