@@ -4,6 +4,15 @@
 // and the certificates are kept as the exact bytes that were signed.
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
+import {
+  children as derChildren,
+  DerError,
+  encodedOf,
+  isContext as derIsContext,
+  isUniversal,
+  readDer,
+  type DerNode,
+} from '../asn1/der-reader.js';
 import { hashFromOid, type HashName } from './signature-algorithms.js';
 
 export const CMS_OID = {
@@ -157,8 +166,83 @@ function attributeValue(attrs: pkijs.Attribute[] | undefined, type: string): asn
   return found?.values[0] as asn1js.AsnType | undefined;
 }
 
+function derLength(n: number): Uint8Array {
+  if (n < 0x80) return Uint8Array.of(n);
+  const octets: number[] = [];
+  for (let v = n; v > 0; v = Math.floor(v / 256)) octets.unshift(v % 256);
+  return Uint8Array.of(0x80 | octets.length, ...octets);
+}
+
+function derElement(tag: number, parts: readonly Uint8Array[]): Uint8Array {
+  const length = parts.reduce((n, p) => n + p.length, 0);
+  const out = new Uint8Array(1 + derLength(length).length + length);
+  out[0] = tag;
+  const len = derLength(length);
+  out.set(len, 1);
+  let at = 1 + len.length;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/**
+ * The ContentInfo with its SignedData's certificates [0] and CRLs [1] cut out by a DER walk, and
+ * those fields as found: asn1js and pkijs then read only what they must (the certificates are a
+ * large share of a signature and are used as raw DER anyway). Null when the walk finds anything
+ * but plain DER (then everything is read by asn1js, which also takes BER).
+ */
+function splitSignedData(
+  bytes: Uint8Array,
+): { slim: Uint8Array; certificates: Uint8Array[]; crlField: Uint8Array | undefined } | null {
+  try {
+    const outer = readDer(bytes);
+    const definite = (n: DerNode): boolean => n.contentEnd === n.end;
+    const [type, wrapper] = derChildren(outer);
+    if (!definite(outer) || type === undefined || !derIsContext(wrapper, 0) || !definite(wrapper))
+      return null;
+    const [sd] = derChildren(wrapper);
+    if (sd === undefined || !isUniversal(sd, 16) || !definite(sd)) return null;
+    const fields = derChildren(sd);
+    const certField = fields.find((f) => derIsContext(f, 0));
+    const crlField = fields.find((f) => derIsContext(f, 1));
+    if (certField === undefined && crlField === undefined) return null;
+    if (![sd, ...fields].every(definite) || (certField !== undefined && !certField.constructed)) return null;
+    const certificates = (certField === undefined ? [] : derChildren(certField))
+      .filter((c) => isUniversal(c, 16) && definite(c))
+      .map((c) => new Uint8Array(encodedOf(c)));
+    const kept = fields.filter((f) => f !== certField && f !== crlField).map((f) => encodedOf(f));
+    const slim = derElement(0x30, [encodedOf(type), derElement(0xa0, [derElement(0x30, kept)])]);
+    return {
+      slim,
+      certificates,
+      crlField: crlField === undefined ? undefined : new Uint8Array(encodedOf(crlField)),
+    };
+  } catch (err) {
+    if (err instanceof DerError) return null;
+    throw err;
+  }
+}
+
 /** Parses a DER (zero-padded) ContentInfo holding SignedData; the first SignerInfo is the signer. */
 export function parseCmsSignature(bytes: Uint8Array): CmsParseResult {
+  const split = splitSignedData(bytes);
+  if (split !== null) {
+    const crls = split.crlField === undefined ? undefined : decodePadded(split.crlField);
+    const parsed = parseSignedData(split.slim, {
+      certificates: split.certificates,
+      crlField: crls instanceof asn1js.Constructed ? crls : undefined,
+    });
+    if (parsed.ok) return parsed;
+  }
+  return parseSignedData(bytes, undefined);
+}
+
+function parseSignedData(
+  bytes: Uint8Array,
+  cut: { certificates: Uint8Array[]; crlField: asn1js.Constructed | undefined } | undefined,
+): CmsParseResult {
   const schema = decodePadded(bytes);
   if (!(schema instanceof asn1js.Sequence)) return { ok: false, reason: 'not-der' };
   let signedData: pkijs.SignedData;
@@ -184,11 +268,15 @@ export function parseCmsSignature(bytes: Uint8Array): CmsParseResult {
 
   const sdFields = signedDataSchema instanceof asn1js.Sequence ? signedDataSchema.valueBlock.value : [];
   const certField = sdFields.find((e) => isContext(e, 0));
-  const certificates = (certField instanceof asn1js.Constructed ? certField.valueBlock.value : [])
-    .filter((e) => e instanceof asn1js.Sequence)
-    .map(raw);
+  const certificates =
+    cut?.certificates ??
+    (certField instanceof asn1js.Constructed ? certField.valueBlock.value : [])
+      .filter((e) => e instanceof asn1js.Sequence)
+      .map(raw);
   const revocation = revocationChoices(
-    sdFields.find((e) => isContext(e, 1)) as asn1js.Constructed | undefined,
+    cut !== undefined
+      ? cut.crlField
+      : (sdFields.find((e) => isContext(e, 1)) as asn1js.Constructed | undefined),
   );
 
   // The raw signed attributes of the first SignerInfo: [0] IMPLICIT in the SignerInfo SEQUENCE.
