@@ -390,12 +390,14 @@ export const MESSAGES: Readonly<Record<ErrorCode, { readonly vi: Text; readonly 
     en: (d) => `The one-stop system answered with an error (HTTP ${s(d['status'])}); it will be retried.`,
   },
   UPLOAD_UNREACHABLE: {
-    vi: (d) => `Không kết nối được tới ${s(d['url'])}${d['reason'] ? ` (${s(d['reason'])})` : ''}; sẽ gửi lại sau.`,
+    vi: (d) =>
+      `Không kết nối được tới ${s(d['url'])}${d['reason'] ? ` (${s(d['reason'])})` : ''}; sẽ gửi lại sau.`,
     en: (d) => `Cannot reach ${s(d['url'])}${d['reason'] ? ` (${s(d['reason'])})` : ''}; it will be retried.`,
   },
   UPLOAD_TIMEOUT: {
     vi: (d) => `${s(d['url'])} không trả lời kịp; sẽ gửi lại sau (cùng khóa chống trùng, không gửi trùng).`,
-    en: (d) => `${s(d['url'])} did not answer in time; it will be retried (same idempotency key, never twice).`,
+    en: (d) =>
+      `${s(d['url'])} did not answer in time; it will be retried (same idempotency key, never twice).`,
   },
   UPLOAD_TLS: {
     vi: (d) =>
@@ -420,28 +422,36 @@ export const MESSAGES: Readonly<Record<ErrorCode, { readonly vi: Text; readonly 
     en: (d) => `The outbox has no item ${s(d['id'])}.`,
   },
   UPLOAD_ITEM_STATE: {
-    vi: (d) => `Mục số ${s(d['id'])} đang ở trạng thái "${s(d['state'])}": không thể ${s(d['action']) === 'cancel' ? 'hủy' : 'gửi lại'}.`,
-    en: (d) => `Item ${s(d['id'])} is ${s(d['state'])}: it cannot be ${s(d['action']) === 'cancel' ? 'cancelled' : 'retried'}.`,
+    vi: (d) =>
+      `Mục số ${s(d['id'])} đang ở trạng thái "${s(d['state'])}": không thể ${s(d['action']) === 'cancel' ? 'hủy' : 'gửi lại'}.`,
+    en: (d) =>
+      `Item ${s(d['id'])} is ${s(d['state'])}: it cannot be ${s(d['action']) === 'cancel' ? 'cancelled' : 'retried'}.`,
   },
   BRIDGE_NOT_LOCAL: {
     vi: (d) => `Cầu nối chỉ được nghe trên máy này (127.0.0.1, ::1), không phải ${s(d['address'])}.`,
     en: (d) => `The bridge listens on this machine only (127.0.0.1, ::1), not on ${s(d['address'])}.`,
   },
   BRIDGE_PORT_IN_USE: {
-    vi: (d) => `Cổng ${s(d['port'])} đang được chương trình khác dùng (có thể là plugin ký số khác): hãy tắt nó hoặc chọn --port khác.`,
-    en: (d) => `Port ${s(d['port'])} is used by another program (perhaps another signing plugin): stop it or choose another --port.`,
+    vi: (d) =>
+      `Cổng ${s(d['port'])} đang được chương trình khác dùng (có thể là plugin ký số khác): hãy tắt nó hoặc chọn --port khác.`,
+    en: (d) =>
+      `Port ${s(d['port'])} is used by another program (perhaps another signing plugin): stop it or choose another --port.`,
   },
   BRIDGE_CERTIFICATE_UNREADABLE: {
-    vi: (d) => `Không đọc được chứng thư TLS của cầu nối trong ${s(d['path'])}; xóa thư mục đó để tạo lại (rồi cài tin cậy lại cho trình duyệt).`,
-    en: (d) => `Cannot read the bridge's TLS certificate in ${s(d['path'])}; delete that folder to make a new one (then trust it again in the browsers).`,
+    vi: (d) =>
+      `Không đọc được chứng thư TLS của cầu nối trong ${s(d['path'])}; xóa thư mục đó để tạo lại (rồi cài tin cậy lại cho trình duyệt).`,
+    en: (d) =>
+      `Cannot read the bridge's TLS certificate in ${s(d['path'])}; delete that folder to make a new one (then trust it again in the browsers).`,
   },
   BRIDGE_REQUEST_INVALID: {
     vi: (d) => `Yêu cầu ký không hợp lệ: ${s(d['reason'])}`,
     en: (d) => `Invalid signing request: ${s(d['reason'])}`,
   },
   BRIDGE_HOST_NOT_ALLOWED: {
-    vi: (d) => `Máy chủ ${s(d['host'])} không thuộc danh sách trang được phép; Kyso không tải tệp từ đó và không gửi tệp đến đó.`,
-    en: (d) => `The server ${s(d['host'])} is not on the allowed list; Kyso neither downloads from it nor sends files to it.`,
+    vi: (d) =>
+      `Máy chủ ${s(d['host'])} không thuộc danh sách trang được phép; Kyso không tải tệp từ đó và không gửi tệp đến đó.`,
+    en: (d) =>
+      `The server ${s(d['host'])} is not on the allowed list; Kyso neither downloads from it nor sends files to it.`,
   },
   BRIDGE_DOWNLOAD_FAILED: {
     vi: (d) => `Không tải được văn bản cần ký: ${s(d['reason'])}`,
@@ -460,8 +470,10 @@ export const MESSAGES: Readonly<Record<ErrorCode, { readonly vi: Text; readonly 
     en: () => 'Too many signing requests are waiting; try again later.',
   },
   BRIDGE_UPLOAD_FAILED: {
-    vi: (d) => `Đã ký nhưng không gửi được văn bản lên hệ thống (${s(d['reason'])}); bản đã ký được giữ lại tại ${s(d['path'])}.`,
-    en: (d) => `Signed, but the document could not be sent to the system (${s(d['reason'])}); the signed file is kept at ${s(d['path'])}.`,
+    vi: (d) =>
+      `Đã ký nhưng không gửi được văn bản lên hệ thống (${s(d['reason'])}); bản đã ký được giữ lại tại ${s(d['path'])}.`,
+    en: (d) =>
+      `Signed, but the document could not be sent to the system (${s(d['reason'])}); the signed file is kept at ${s(d['path'])}.`,
   },
   BRIDGE_CERTIFICATE_NOT_CHOSEN: {
     vi: (d) =>
@@ -486,7 +498,8 @@ export const MESSAGES: Readonly<Record<ErrorCode, { readonly vi: Text; readonly 
   ENGINE_CRASHED: {
     vi: () =>
       'Bộ phận ký số của Kyso bị dừng đột ngột và đã được khởi động lại; không có tệp nào được ghi. Hãy thử lại.',
-    en: () => "Kyso's signing process stopped unexpectedly and was restarted; no file was written. Try again.",
+    en: () =>
+      "Kyso's signing process stopped unexpectedly and was restarted; no file was written. Try again.",
   },
   DOCUMENT_NOT_OPEN: {
     vi: () => 'Văn bản chưa được mở hoặc đã đóng; hãy mở lại tệp PDF.',
