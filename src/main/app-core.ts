@@ -5,7 +5,14 @@
 // caller only (progress).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { errorResult, type BridgeEvent, type Language, type Result } from '../shared/contract/index.js';
+import {
+  errorResult,
+  okResult,
+  type BridgeEvent,
+  type Language,
+  type ParsedRequestOf,
+  type Result,
+} from '../shared/contract/index.js';
 import { kysoHome } from '../signing/home.js';
 import { saveLanguage } from './services/app-settings.js';
 import { isHostChannel, type HostChannel } from './services/channel-sides.js';
@@ -14,6 +21,7 @@ import { dispatch, parseRequest } from './services/dispatcher.js';
 import { toContractError } from './services/error-envelope.js';
 import type { Handlers } from './services/service-types.js';
 import type { EngineSupervisor } from './engine/engine-supervisor.js';
+import { DocumentRanges } from './document-ranges.js';
 
 export interface AppCoreOptions {
   readonly engine: EngineSupervisor;
@@ -41,6 +49,8 @@ export class AppCore {
   readonly #host: Handlers<HostChannel>;
   readonly #listeners = new Set<(event: BridgeEvent) => void>();
   readonly #hostCalls = new Map<string, AbortController>();
+  /** document.read of the documents the engine opened, served here (see document-ranges.ts). */
+  readonly #ranges = new DocumentRanges();
   #language: Language;
   #openFiles: string[] = [];
 
@@ -119,6 +129,30 @@ export class AppCore {
       parsed = parseRequest(channel, request);
     } catch (err) {
       return errorResult(toContractError(err, language));
+    }
+    if (parsed.channel === 'document.read') {
+      const { documentId, offset, length } = parsed.request as ParsedRequestOf<'document.read'>;
+      // Documents the host does not know (the local bridge's previews) are read by the engine.
+      const file = this.#engine.documentPath(documentId);
+      if (file !== undefined) {
+        try {
+          return okResult(await this.#ranges.read(documentId, file, offset, length));
+        } catch (err) {
+          return errorResult(toContractError(err, language));
+        }
+      }
+    } else if (parsed.channel === 'document.readMany') {
+      const { documentId, ranges } = parsed.request as ParsedRequestOf<'document.readMany'>;
+      const file = this.#engine.documentPath(documentId);
+      if (file !== undefined) {
+        try {
+          return okResult(await this.#ranges.readMany(documentId, file, ranges));
+        } catch (err) {
+          return errorResult(toContractError(err, language));
+        }
+      }
+    } else if (parsed.channel === 'document.close') {
+      this.#ranges.close((parsed.request as ParsedRequestOf<'document.close'>).documentId);
     }
     if (isHostChannel(parsed.channel)) {
       const controller = new AbortController();

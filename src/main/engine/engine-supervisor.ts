@@ -166,6 +166,11 @@ export class EngineSupervisor {
     if (this.#pending.has(callId)) this.#engine?.send({ type: 'cancel', callId });
   }
 
+  /** The path of a document the engine opened (document.open answered), for the host's range reads. */
+  documentPath(documentId: string): string | undefined {
+    return this.#documents.get(documentId);
+  }
+
   /** Starts the process now rather than on the first call (the first screen then answers sooner). */
   async warmUp(): Promise<void> {
     if (!this.#engine && !this.#disposed) await this.#start();

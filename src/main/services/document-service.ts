@@ -13,6 +13,7 @@ import {
 } from '../../signing/appearance-api.js';
 import type { DocumentTable } from './document-table.js';
 import { suggestedOutput } from './output-name.js';
+import { readRange } from './read-range.js';
 import type { Handlers } from './service-types.js';
 
 /**
@@ -63,7 +64,9 @@ async function suggestPlacement(file: string, template: AppearanceTemplate): Pro
 
 export function documentHandlers(
   documents: DocumentTable,
-): Handlers<'document.open' | 'document.read' | 'document.close' | 'document.suggestPlacement'> {
+): Handlers<
+  'document.open' | 'document.read' | 'document.readMany' | 'document.close' | 'document.suggestPlacement'
+> {
   return {
     'document.open': async ({ path: requested }) => {
       const { path: file, size } = await inputFile(requested);
@@ -86,16 +89,22 @@ export function documentHandlers(
         throw new KysoError('INPUT_UNREADABLE', `cannot open ${file}`, { details: { path: file } });
       });
       try {
+        return await readRange(handle, (await handle.stat()).size, offset, length);
+      } finally {
+        await handle.close();
+      }
+    },
+    'document.readMany': async ({ documentId, ranges }) => {
+      const file = documents.pathOf(documentId);
+      const handle = await open(file, 'r').catch(() => {
+        throw new KysoError('INPUT_UNREADABLE', `cannot open ${file}`, { details: { path: file } });
+      });
+      try {
         const { size } = await handle.stat();
-        const n = Math.max(0, Math.min(length, size - offset));
-        const bytes = new Uint8Array(n);
-        let done = 0;
-        while (done < n) {
-          const { bytesRead } = await handle.read(bytes, done, n - done, offset + done);
-          if (bytesRead === 0) break;
-          done += bytesRead;
-        }
-        return { bytes: done === n ? bytes : bytes.subarray(0, done), size };
+        const parts = await Promise.all(
+          ranges.map(async (r) => (await readRange(handle, size, r.offset, r.length)).bytes),
+        );
+        return { parts, size };
       } finally {
         await handle.close();
       }

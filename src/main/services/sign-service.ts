@@ -155,7 +155,9 @@ export async function runSign(
       },
     };
   } finally {
-    manager.close();
+    // Unloading the library (C_Finalize: ~50 ms with SoftHSM) waits until the answer is sent: the
+    // session, and with it the login, is closed already, and the output was verified above.
+    setImmediate(() => manager.close());
   }
 }
 

@@ -34,9 +34,14 @@ export function useRangeDocument(doc: OpenedDocument | null): {
       if (!r.ok) throw new ReadFailed(r.error);
       return r.value.bytes;
     };
+    const readMany = async (ranges: readonly { offset: number; length: number }[]): Promise<Uint8Array[]> => {
+      const r = await client.call('document.readMany', { documentId, ranges: [...ranges] });
+      if (!r.ok) throw new ReadFailed(r.error);
+      return [...r.value.parts];
+    };
     // pdf.js loads on first use: the first screen does not wait for it.
     import('./open-range-document.js')
-      .then(({ openRangeDocument }) => openRangeDocument(size, read))
+      .then(({ openRangeDocument }) => openRangeDocument(size, read, readMany))
       .then(
         (d) => {
           if (gone) void d.destroy();

@@ -79,6 +79,33 @@ export const REQUESTS = {
         .max(16 * 1024 * 1024),
     }),
   },
+  /**
+   * Several ranges in one call: pdf.js asks for a hundred small ranges at once before the first page
+   * of a scan (one per page object); one message for all of them instead of one each.
+   */
+  'document.readMany': {
+    request: z
+      .strictObject({
+        documentId: DocumentIdSchema,
+        ranges: z
+          .array(
+            z.strictObject({
+              offset: z.number().int().min(0),
+              length: z
+                .number()
+                .int()
+                .min(1)
+                .max(16 * 1024 * 1024),
+            }),
+          )
+          .min(1)
+          .max(512),
+      })
+      .refine((r) => r.ranges.reduce((n, x) => n + x.length, 0) <= 16 * 1024 * 1024, {
+        message: 'at most 16 MiB in all',
+        path: ['ranges'],
+      }),
+  },
   'document.close': { request: z.strictObject({ documentId: DocumentIdSchema }) },
   'document.suggestPlacement': {
     request: z.strictObject({ documentId: DocumentIdSchema, template: AppearanceTemplateSchema }),
@@ -453,6 +480,8 @@ export interface RequestResults {
   'dialog.showInFolder': Record<string, never>;
   'document.open': OpenedDocument;
   'document.read': { readonly bytes: Uint8Array; readonly size: number };
+  /** The ranges' bytes in the order asked. */
+  'document.readMany': { readonly parts: readonly Uint8Array[]; readonly size: number };
   'document.close': Record<string, never>;
   'document.suggestPlacement': Placement | null;
   'appearance.preview': { readonly pdf: Uint8Array; readonly warnings: readonly string[] };

@@ -8,8 +8,10 @@ import {
   PdfStream,
   pdfArray,
   pdfDict,
+  pdfInt,
   pdfName,
   pdfReal,
+  type PdfValue,
 } from '../pdf/index.js';
 import { createAppearance, type AppearanceRequest, type AppearanceSigner } from './signature-appearance.js';
 
@@ -29,6 +31,11 @@ export interface AppearancePreview {
 }
 
 const r3 = (n: number): string => String(Math.round(n * 1000) / 1000);
+/** A size as the box gave it: whole points stay integers (180, not 180.0). */
+const num = (n: number): PdfValue => {
+  const v = Math.round(n * 1000) / 1000;
+  return Number.isInteger(v) ? pdfInt(v) : pdfReal(v);
+};
 
 /** A blank one-page PDF of w × h points (objects 1–3), with its cross-reference table. */
 function blankPage(width: number, height: number): Buffer {
@@ -96,7 +103,7 @@ export async function renderAppearancePreview(request: AppearancePreviewRequest)
       pdfDict({
         Type: pdfName('Page'),
         Parent: new PdfRef(2, 0),
-        MediaBox: pdfArray(pdfReal(0), pdfReal(0), pdfReal(pageWidth), pdfReal(pageHeight)),
+        MediaBox: pdfArray(pdfInt(0), pdfInt(0), num(pageWidth), num(pageHeight)),
         Resources: pdfDict({ XObject: pdfDict({ KysoBox: form }) }),
         Contents: content,
       }),
