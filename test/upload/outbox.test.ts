@@ -194,6 +194,10 @@ describe('outbox files', () => {
       utimesSync(path.join(files, name), old, old);
     }
     writeFileSync(path.join(files, '.incoming-now.pdf'), 'x');
+    // The file system stamps the real time; with the clock moved (faketime) Node's "now" differs,
+    // so the fresh copy gets Node's now explicitly, as the old ones get Node's now minus two hours.
+    const now = new Date();
+    utimesSync(path.join(files, '.incoming-now.pdf'), now, now);
     const reopened = Outbox.open({ dir: path.dirname(files) });
     expect(readdirSync(files).sort()).toEqual(['.incoming-now.pdf', path.basename(recorded)].sort());
     reopened.close();
