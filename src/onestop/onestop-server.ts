@@ -44,6 +44,7 @@ export async function startOnestopServer(options: OnestopServerOptions): Promise
   const store = new ReceiptStore(options.dataDir);
   const faults = new FaultPlan(options.faults ?? NO_FAULTS, options.seed ?? Date.now());
   const answers = new Map<string, number>();
+  const maxBytes = options.maxBytes ?? 50 * 1024 * 1024;
   const held = new Set<http.ServerResponse>();
   const tokens = new Set(options.tokens ?? []);
   const oauth = oauthModule(router, {
@@ -56,7 +57,7 @@ export async function startOnestopServer(options: OnestopServerOptions): Promise
     faults,
     answers,
     held,
-    maxBytes: options.maxBytes ?? 50 * 1024 * 1024,
+    maxBytes,
     ...(options.trust ? { trust: options.trust } : {}),
     isAuthorized: (header) => {
       if (open) return true;
@@ -82,6 +83,21 @@ export async function startOnestopServer(options: OnestopServerOptions): Promise
       if (!res.headersSent) sendJson(res, 500, { message: (error as Error).message.slice(0, 200) });
       else res.destroy();
     });
+  });
+  // `Expect: 100-continue` (the upload client sends it): a request declared too large is refused
+  // before its body is sent. Answering 413 while the body is still on its way makes the server close
+  // the connection under the client's writes, and the client may then see a reset instead of the 413.
+  server.on('checkContinue', (req, res) => {
+    const declared = Number(req.headers['content-length'] ?? NaN);
+    if (Number.isFinite(declared) && declared > maxBytes) {
+      answers.set('413', (answers.get('413') ?? 0) + 1);
+      sendJson(res, 413, {
+        message: `Tệp quá lớn: tối đa ${maxBytes} byte / file too large: at most ${maxBytes} bytes`,
+      });
+      return;
+    }
+    res.writeContinue();
+    server.emit('request', req, res);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -73,14 +73,12 @@ export function resultsModule(router: Router, options: ResultsModuleOptions): vo
     }
     const declared = Number(req.headers['content-length'] ?? NaN);
     if (Number.isFinite(declared) && declared > options.maxBytes) {
-      answer(
-        res,
-        413,
-        {
-          message: `Tệp quá lớn: tối đa ${options.maxBytes} byte / file too large: at most ${options.maxBytes} bytes`,
-        },
-        { Connection: 'close' },
-      );
+      answer(res, 413, {
+        message: `Tệp quá lớn: tối đa ${options.maxBytes} byte / file too large: at most ${options.maxBytes} bytes`,
+      });
+      // Read the rest of the body before the connection can close (a "lingering close", as nginx
+      // does): closing while the client still sends resets the socket, and the client may then see
+      // ECONNRESET instead of this 413.
       req.resume();
       return;
     }

@@ -86,6 +86,9 @@ function systemCertificates(): string[] {
   return systemCas;
 }
 
+/** How long the body waits for "100 Continue" before it is sent anyway (curl waits 1 s). */
+const CONTINUE_WAIT_MS = 1000;
+
 export async function postStream(request: PostRequest): Promise<PostResult> {
   if (request.signal?.aborted === true) throw new KysoError('CANCELLED', 'cancelled');
   const target = request.url;
@@ -100,6 +103,10 @@ export async function postStream(request: PostRequest): Promise<PostResult> {
     Connection: 'close',
     ...request.headers,
     'Content-Length': request.body.length,
+    // The body waits for the server's "100 Continue" (or CONTINUE_WAIT_MS without an answer, for
+    // servers and proxies that ignore it): a server that refuses the upload (413, 401) says so
+    // before megabytes are sent, and its answer is not lost to a reset mid-body.
+    Expect: '100-continue',
   };
 
   let socket: Socket | undefined;
@@ -183,21 +190,34 @@ export async function postStream(request: PostRequest): Promise<PostResult> {
 
     let sent = 0;
     const total = request.body.length;
-    const source = Readable.from(request.body.chunks(), { objectMode: false });
-    source.on('data', (chunk: Buffer) => {
-      sent += chunk.length;
-      request.onBytes?.(sent, total);
-      if (!req.write(chunk)) {
-        source.pause();
-        req.once('drain', () => source.resume());
-      }
+    let source: Readable | undefined;
+    const sendBody = (): void => {
+      clearTimeout(continueTimer);
+      if (source !== undefined || settled) return;
+      const body = Readable.from(request.body.chunks(), { objectMode: false });
+      source = body;
+      body.on('data', (chunk: Buffer) => {
+        sent += chunk.length;
+        request.onBytes?.(sent, total);
+        if (!req.write(chunk)) {
+          body.pause();
+          req.once('drain', () => body.resume());
+        }
+      });
+      body.on('end', () => req.end());
+      // A file that cannot be read mid-way: the request is abandoned, the caller is told.
+      body.on('error', (error) =>
+        finish({ ok: false, failure: 'network', detail: (error as NodeJS.ErrnoException).code ?? 'read' }),
+      );
+    };
+    const continueTimer = setTimeout(sendBody, CONTINUE_WAIT_MS);
+    req.on('continue', sendBody);
+    req.flushHeaders();
+    // A server that answers (413, 401) before or while the body is sent stops the upload.
+    req.on('response', () => clearTimeout(continueTimer));
+    req.on('close', () => {
+      clearTimeout(continueTimer);
+      source?.destroy();
     });
-    source.on('end', () => req.end());
-    // A file that cannot be read mid-way: the request is abandoned, the caller is told.
-    source.on('error', (error) =>
-      finish({ ok: false, failure: 'network', detail: (error as NodeJS.ErrnoException).code ?? 'read' }),
-    );
-    // A server that answers (413, 401) before the body is through stops the upload.
-    req.on('close', () => source.destroy());
   });
 }
