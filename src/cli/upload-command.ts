@@ -36,7 +36,9 @@ export function envCredential(): Secret | undefined {
 
 export function requireCredential(settings: Settings, destinations: readonly UploadDestination[]): void {
   if (destinations.some((d) => needsCredential(settings, d)) && envCredential() === undefined) {
-    throw new KysoError('UPLOAD_CREDENTIAL_MISSING', `${TOKEN_ENV} is not set`);
+    throw new KysoError('UPLOAD_CREDENTIAL_MISSING', `${TOKEN_ENV} is not set`, {
+      details: { credentialSource: 'environment' },
+    });
   }
 }
 
@@ -76,7 +78,15 @@ export function itemLine(item: OutboxItem, lang: Lang): string {
     // The stored message is the server's words, or the address and the network's reason.
     const [url = '', reason = ''] = e.message.split(' ');
     const where = e.code === 'UPLOAD_FILE_CHANGED' ? item.sourcePath : e.message;
-    const details = { status: e.status ?? '', message: e.message, url, reason, path: where };
+    // The CLI's credential is the environment variable: the message names it.
+    const details = {
+      status: e.status ?? '',
+      message: e.message,
+      url,
+      reason,
+      path: where,
+      credentialSource: 'environment',
+    };
     parts.push(`— ${messageFor(e.code, details, lang)} [${e.code}]`);
   }
   if (item.state === 'queued' && item.nextAttemptAt && item.attempts > 0) {

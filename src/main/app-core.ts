@@ -13,12 +13,14 @@ import {
   type ParsedRequestOf,
   type Result,
 } from '../shared/contract/index.js';
+import { Secret } from '../shared/secret.js';
 import { kysoHome } from '../signing/home.js';
 import { saveLanguage } from './services/app-settings.js';
 import { isHostChannel, type HostChannel } from './services/channel-sides.js';
 import { dialogHandlers, type DialogProvider } from './services/dialog-service.js';
 import { dispatch, parseRequest } from './services/dispatcher.js';
 import { toContractError } from './services/error-envelope.js';
+import type { CredentialVault } from './services/credential-vault.js';
 import type { Handlers } from './services/service-types.js';
 import type { EngineSupervisor } from './engine/engine-supervisor.js';
 import { DocumentRanges } from './document-ranges.js';
@@ -30,6 +32,12 @@ export interface AppCoreOptions {
   /** true behind the development web host. */
   readonly webHost: boolean;
   readonly platform?: string;
+  /**
+   * The upload credential's store when the host keeps it (the shell: the OS secret store, which
+   * exists in the main process only). upload.settings.set's credential then stays here and the engine
+   * process gets its value over the engine protocol. Without it (web host) the engine keeps it.
+   */
+  readonly vault?: CredentialVault;
 }
 
 /** The app's version, from the package.json two folders up (dist/main → the package root). */
@@ -51,12 +59,17 @@ export class AppCore {
   readonly #hostCalls = new Map<string, AbortController>();
   /** document.read of the documents the engine opened, served here (see document-ranges.ts). */
   readonly #ranges = new DocumentRanges();
+  readonly #vault: CredentialVault | undefined;
   #language: Language;
   #openFiles: string[] = [];
 
   constructor(options: AppCoreOptions) {
     this.#engine = options.engine;
     this.#language = options.language;
+    this.#vault = options.vault;
+    const vault = options.vault;
+    // Set before any engine process starts (the shell warms it up after this): each gets it first.
+    if (vault) void this.#engine.useCredential(() => vault.read());
     const version = appVersion();
     this.#host = {
       'app.info': async () => ({
@@ -154,6 +167,14 @@ export class AppCore {
     } else if (parsed.channel === 'document.close') {
       this.#ranges.close((parsed.request as ParsedRequestOf<'document.close'>).documentId);
     }
+    if (parsed.channel === 'upload.settings.set' && this.#vault) {
+      return this.#uploadSettings(
+        callId,
+        parsed.request as ParsedRequestOf<'upload.settings.set'>,
+        this.#vault,
+        language,
+      );
+    }
     if (isHostChannel(parsed.channel)) {
       const controller = new AbortController();
       this.#hostCalls.set(callId, controller);
@@ -168,6 +189,30 @@ export class AppCore {
       }
     }
     return this.#engine.call(callId, parsed.channel, parsed.request, language, onProgress);
+  }
+
+  /**
+   * upload.settings.set when the host keeps the credential: the destination goes to the engine
+   * without the credential; once the engine accepted it, the credential is stored (encrypted) or
+   * cleared here and its new value pushed to the engine, whose answer then reflects it.
+   */
+  async #uploadSettings(
+    callId: string,
+    request: ParsedRequestOf<'upload.settings.set'>,
+    vault: CredentialVault,
+    language: Language,
+  ): Promise<Result<unknown>> {
+    const { credential, ...destination } = request;
+    const saved = await this.#engine.call(callId, 'upload.settings.set', destination, language);
+    if (!saved.ok || credential === undefined) return saved;
+    try {
+      if ('set' in credential) await vault.store(new Secret(credential.set.trim()));
+      else await vault.clear();
+    } catch (err) {
+      return errorResult(toContractError(err, language));
+    }
+    await this.#engine.credentialChanged();
+    return this.#engine.call(`${callId}:view`, 'upload.settings.get', {}, language);
   }
 
   cancel(callId: string): void {

@@ -21,6 +21,37 @@ const pinStateEn = (d: ErrorDetails): string =>
       ? ' The token reports few tries left.'
       : '';
 
+// Where the upload credential is given, by the `credentialSource` detail: the CLI reads the
+// environment variable, the app its own store (the Gửi hồ sơ screen); without it, neither is named.
+const APP_CREDENTIAL_VI = 'màn hình Gửi hồ sơ → Nơi gửi và khóa truy cập';
+const APP_CREDENTIAL_EN = 'Send to dossier → Destination and credential';
+/** How to give a credential that is missing. */
+const giveCredentialVi = (d: ErrorDetails): string =>
+  d['credentialSource'] === 'environment'
+    ? ': đặt biến môi trường KYSO_UPLOAD_TOKEN (không ghi vào dòng lệnh)'
+    : d['credentialSource'] === 'app'
+      ? `: nhập khóa ở ${APP_CREDENTIAL_VI}`
+      : '';
+const giveCredentialEn = (d: ErrorDetails): string =>
+  d['credentialSource'] === 'environment'
+    ? ': set the KYSO_UPLOAD_TOKEN environment variable (never on the command line)'
+    : d['credentialSource'] === 'app'
+      ? `: enter it in ${APP_CREDENTIAL_EN}`
+      : '';
+/** What to check when the credential is refused. */
+const credentialVi = (d: ErrorDetails): string =>
+  d['credentialSource'] === 'environment'
+    ? 'KYSO_UPLOAD_TOKEN'
+    : d['credentialSource'] === 'app'
+      ? `khóa truy cập ở ${APP_CREDENTIAL_VI}`
+      : 'khóa truy cập';
+const credentialEn = (d: ErrorDetails): string =>
+  d['credentialSource'] === 'environment'
+    ? 'KYSO_UPLOAD_TOKEN'
+    : d['credentialSource'] === 'app'
+      ? `the credential in ${APP_CREDENTIAL_EN}`
+      : 'the credential';
+
 export const MESSAGES: Readonly<Record<ErrorCode, { readonly vi: Text; readonly en: Text }>> = {
   USAGE: {
     vi: (d) => `Lệnh không hợp lệ: ${s(d['reason'])}`,
@@ -352,10 +383,14 @@ export const MESSAGES: Readonly<Record<ErrorCode, { readonly vi: Text; readonly 
       'No destination for results: use --server URL or set upload.server (or upload.folder.path) in settings.json.',
   },
   UPLOAD_CREDENTIAL_MISSING: {
+    vi: (d) => `Chưa có khóa truy cập hệ thống một cửa${giveCredentialVi(d)}. Chưa gửi tệp nào.`,
+    en: (d) => `No credential for the one-stop system${giveCredentialEn(d)}. Nothing was sent.`,
+  },
+  UPLOAD_CREDENTIAL_STORE_UNAVAILABLE: {
     vi: () =>
-      'Chưa có khóa truy cập hệ thống một cửa: đặt biến môi trường KYSO_UPLOAD_TOKEN (không ghi vào dòng lệnh). Chưa gửi tệp nào.',
+      'Kho bí mật của hệ điều hành không dùng được (trên Linux cần dịch vụ Secret Service hoặc KWallet đang chạy); Kyso chỉ cất khóa truy cập khi đã mã hóa, nên khóa chưa được lưu.',
     en: () =>
-      'No credential for the one-stop system: set the KYSO_UPLOAD_TOKEN environment variable (never on the command line). Nothing was sent.',
+      'The OS secret store is not available (on Linux a Secret Service or KWallet must be running); Kyso stores the credential only encrypted, so it was not stored.',
   },
   UPLOAD_SIGNATURE_BROKEN: {
     vi: (d) =>
@@ -371,9 +406,9 @@ export const MESSAGES: Readonly<Record<ErrorCode, { readonly vi: Text; readonly 
   },
   UPLOAD_UNAUTHORIZED: {
     vi: (d) =>
-      `Hệ thống một cửa từ chối khóa truy cập (HTTP ${s(d['status'])}): kiểm tra KYSO_UPLOAD_TOKEN hoặc cấu hình OAuth2. Tệp chưa được gửi.`,
+      `Hệ thống một cửa từ chối khóa truy cập (HTTP ${s(d['status'])}): kiểm tra ${credentialVi(d)} hoặc cấu hình OAuth2. Tệp chưa được gửi.`,
     en: (d) =>
-      `The one-stop system refused the credential (HTTP ${s(d['status'])}): check KYSO_UPLOAD_TOKEN or the OAuth2 settings. The file was not delivered.`,
+      `The one-stop system refused the credential (HTTP ${s(d['status'])}): check ${credentialEn(d)} or the OAuth2 settings. The file was not delivered.`,
   },
   UPLOAD_TOO_LARGE: {
     vi: (d) =>

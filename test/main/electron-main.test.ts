@@ -1,8 +1,9 @@
 // The shell's entry (src/main/electron/main.ts) started against a mocked `electron`: one instance
 // (a second launch hands its PDFs to the first and focuses its window), the PDFs of the first launch's
 // command line, the sandbox for every renderer, permissions denied, the renderer on app://, the
-// engine in a utility process, and the contract served over IPC.
-import { mkdtempSync } from 'node:fs';
+// engine in a utility process, the contract served over IPC, and the upload credential kept by the
+// main process in safeStorage (the engine process gets its value over the engine protocol only).
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -24,6 +25,11 @@ const m = vi.hoisted(() => {
     windows,
     enableSandbox: { called: 0 },
     forks: [] as string[],
+    /** What each fork was given besides the entry (arguments and options): never the credential. */
+    forkArgs: [] as unknown[],
+    /** Every message the host posted to the engine process, in order. */
+    posted: [] as { type: string; [k: string]: unknown }[],
+    encryptionAvailable: true,
     schemes: [] as unknown[],
     protocolHandled: [] as string[],
     permissionHandlers: 0,
@@ -90,10 +96,37 @@ vi.mock('electron', () => {
     },
     dialog: {},
     shell: {},
+    // safeStorage stands in for the OS: a reversible scrambling that is not the plain text.
+    safeStorage: {
+      isEncryptionAvailable: () => m.encryptionAvailable,
+      encryptString: (text: string) =>
+        Buffer.concat([Buffer.from('v10'), Buffer.from(Buffer.from(text, 'utf8').map((x) => x ^ 0x5a))]),
+      decryptString: (data: Buffer) => Buffer.from(data.subarray(3).map((x) => x ^ 0x5a)).toString('utf8'),
+    },
+    // A utility process that speaks the engine protocol: ready at once, and every call answered with
+    // what it was asked (so the test sees what the host forwarded).
     utilityProcess: {
-      fork: (entry: string) => {
+      fork: (entry: string, ...rest: unknown[]) => {
         m.forks.push(entry);
-        return { pid: 42, on() {}, postMessage() {}, kill() {} };
+        m.forkArgs.push(rest);
+        const listeners: ((message: unknown) => void)[] = [];
+        return {
+          pid: 42,
+          on(event: string, listener: (message: unknown) => void) {
+            if (event !== 'message') return;
+            listeners.push(listener);
+            setTimeout(() => listener({ type: 'ready' }), 0);
+          },
+          postMessage(message: { type: string; callId?: string; channel?: string; request?: unknown }) {
+            m.posted.push(message);
+            if (message.type !== 'call') return;
+            const result = { ok: true, value: { channel: message.channel, request: message.request } };
+            setTimeout(() => {
+              for (const l of listeners) l({ type: 'result', callId: message.callId, result });
+            }, 0);
+          },
+          kill() {},
+        };
       },
     },
   };
@@ -116,14 +149,18 @@ afterAll(() => {
 
 const appFrame = { url: 'app://kyso/index.html', parent: null };
 
-function take(): Promise<unknown> {
+function invoke(channel: string, request: unknown): Promise<unknown> {
   const sender = { id: 1, once() {}, isDestroyed: () => false, send() {} };
   return m.ipcHandlers.get(IPC_INVOKE)?.(
     { senderFrame: appFrame, sender },
     `t${Math.random().toString(36).slice(2)}`,
-    'app.takeOpenFiles',
-    {},
+    channel,
+    request,
   ) as Promise<unknown>;
+}
+
+function take(): Promise<unknown> {
+  return invoke('app.takeOpenFiles', {});
 }
 
 describe('Electron shell entry', () => {
@@ -157,5 +194,59 @@ describe('Electron shell entry', () => {
     m.appHandlers.get('open-file')?.(event, '/Volumes/Docs/ba.pdf');
     expect(event.preventDefault).toHaveBeenCalled();
     expect(await take()).toEqual({ ok: true, value: { paths: ['/Volumes/Docs/ba.pdf'] } });
+  });
+});
+
+describe('the upload credential in the shell', () => {
+  const TOKEN = 'shell-upload-token-8e2f';
+  const file = (): string => path.join(process.env['KYSO_HOME']!, 'upload-credential.bin');
+
+  it('the engine process is told there is none before its first call', async () => {
+    await vi.waitFor(() => expect(m.posted[0]).toEqual({ type: 'credential', value: null }));
+  });
+
+  it('is stored encrypted by safeStorage in KYSO_HOME; the engine gets its value over IPC, the request goes on without it', async () => {
+    const from = m.posted.length;
+    const answer = await invoke('upload.settings.set', {
+      server: 'http://127.0.0.1:9/',
+      credential: { set: TOKEN },
+    });
+    const sent = m.posted.slice(from);
+    // The destination to the engine without the credential, then the value, then the new view.
+    expect(sent.map((x) => (x.type === 'call' ? x['channel'] : x.type))).toEqual([
+      'upload.settings.set',
+      'credential',
+      'upload.settings.get',
+    ]);
+    expect(sent[0]?.['request']).toEqual({ server: 'http://127.0.0.1:9/' });
+    expect(sent[1]).toEqual({ type: 'credential', value: TOKEN });
+    expect(answer).toEqual({ ok: true, value: { channel: 'upload.settings.get', request: {} } });
+    const stored = readFileSync(file());
+    expect(statSync(file()).mode & 0o077).toBe(0);
+    expect(stored.toString('latin1')).not.toContain(TOKEN);
+    expect(Buffer.from(stored.subarray(3).map((x) => x ^ 0x5a)).toString()).toBe(TOKEN);
+    // Never in what the utility process was started with.
+    expect(JSON.stringify(m.forkArgs)).not.toContain(TOKEN);
+  });
+
+  it('cleared: the file goes and the engine is told', async () => {
+    const from = m.posted.length;
+    await invoke('upload.settings.set', { credential: { clear: true } });
+    expect(existsSync(file())).toBe(false);
+    expect(m.posted.slice(from)).toContainEqual({ type: 'credential', value: null });
+  });
+
+  it('without OS encryption: UPLOAD_CREDENTIAL_STORE_UNAVAILABLE, nothing stored, the engine not told', async () => {
+    m.encryptionAvailable = false;
+    try {
+      const from = m.posted.length;
+      const answer = await invoke('upload.settings.set', { credential: { set: TOKEN } });
+      expect(answer).toMatchObject({ ok: false, error: { code: 'UPLOAD_CREDENTIAL_STORE_UNAVAILABLE' } });
+      expect(JSON.stringify(answer)).not.toContain(TOKEN);
+      expect(existsSync(file())).toBe(false);
+      expect(m.posted.slice(from).some((x) => x.type === 'credential')).toBe(false);
+    } finally {
+      m.encryptionAvailable = true;
+    }
   });
 });

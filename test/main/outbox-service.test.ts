@@ -8,13 +8,12 @@ import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appUploadPath, outboxHandlers } from '../../src/main/services/outbox-service.js';
 import {
-  appUploadPath,
   memoryVault,
-  outboxHandlers,
   safeStorageVault,
   type SafeStorageLike,
-} from '../../src/main/services/outbox-service.js';
+} from '../../src/main/services/credential-vault.js';
 import { dispatch } from '../../src/main/services/dispatcher.js';
 import { startOnestopServer, type OnestopServer } from '../../src/onestop/onestop-server.js';
 import type {
@@ -290,7 +289,9 @@ describe('safeStorage vault (Electron mocked)', () => {
   it('refuses to store when the OS cannot encrypt (never falls back to plain text)', async () => {
     const file = path.join(root, 'no-encryption.bin');
     const vault = safeStorageVault(fakeSafeStorage(false), file);
-    await expect(vault.store(new Secret(TOKEN))).rejects.toMatchObject({ code: 'UPLOAD_CREDENTIAL_MISSING' });
+    await expect(vault.store(new Secret(TOKEN))).rejects.toMatchObject({
+      code: 'UPLOAD_CREDENTIAL_STORE_UNAVAILABLE',
+    });
     expect(() => statSync(file)).toThrow();
   });
 });

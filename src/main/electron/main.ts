@@ -2,10 +2,22 @@
 // the host core, the engine in a utility process, one instance (a second launch hands its files to
 // the first), PDFs from the command line and "Open with". Thin: everything else is in the services.
 import path from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, protocol, session, shell, utilityProcess } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  protocol,
+  safeStorage,
+  session,
+  shell,
+  utilityProcess,
+} from 'electron';
+import { kysoHome } from '../../signing/home.js';
 import { AppCore } from '../app-core.js';
 import { EngineSupervisor } from '../engine/engine-supervisor.js';
 import { loadAppSettings } from '../services/app-settings.js';
+import { safeStorageVault, UPLOAD_CREDENTIAL_FILE } from '../services/credential-vault.js';
 import { APP_SCHEME_PRIVILEGES, serveRenderer } from './app-protocol.js';
 import { electronDialogs } from './electron-dialogs.js';
 import { registerIpc } from './ipc.js';
@@ -59,6 +71,9 @@ if (!app.requestSingleInstanceLock()) {
       engine,
       language: settings.language,
       webHost: false,
+      // The upload credential, encrypted by the OS (DPAPI, Keychain, libsecret): only this process
+      // can use safeStorage, so it keeps the credential and hands the engine its value over IPC.
+      vault: safeStorageVault(safeStorage, path.join(kysoHome(), UPLOAD_CREDENTIAL_FILE)),
       dialogs: electronDialogs(
         dialog,
         shell,

@@ -5,6 +5,7 @@ import { BridgeService } from '../services/bridge-service.js';
 import { dispatch } from '../services/dispatcher.js';
 import { DocumentTable } from '../services/document-table.js';
 import { engineHandlers } from '../services/engine-handlers.js';
+import { HostHeldVault } from '../services/host-held-vault.js';
 import { ToEngineSchema, type FromEngine } from './engine-protocol.js';
 
 interface ParentPort {
@@ -27,7 +28,9 @@ function onMessage(listener: (message: unknown) => void): void {
 const documents = new DocumentTable();
 // The local bridge starts with the engine when the user enabled it (and again after a restart).
 const bridge = new BridgeService({ documents, emit: (event) => send({ type: 'event', event }) });
-const handlers = engineHandlers(documents, bridge);
+// The upload credential: what the shell pushes from the OS secret store, or (web host) memory.
+const vault = new HostHeldVault();
+const handlers = engineHandlers(documents, bridge, vault);
 const running = new Map<string, AbortController>();
 
 /** Bugs only (INTERNAL): the channel and the error's stack for IT staff; never the request. */
@@ -46,6 +49,9 @@ onMessage((raw) => {
       return;
     case 'restore':
       for (const d of message.documents) documents.restore(d.documentId, d.path);
+      return;
+    case 'credential':
+      vault.receive(message.value);
       return;
     case 'call': {
       const controller = new AbortController();

@@ -18,6 +18,12 @@ export const ToEngineSchema = z.discriminatedUnion('type', [
     type: z.literal('restore'),
     documents: z.array(z.object({ documentId: z.string(), path: z.string() })),
   }),
+  /**
+   * The upload credential the host keeps in the OS secret store (Electron's safeStorage is main-process
+   * only): sent at every start, before any call, and after every change; null when there is none. It
+   * travels over the IPC channel only, never in the child's argv or environment, and is never logged.
+   */
+  z.object({ type: z.literal('credential'), value: z.string().min(1).max(8192).nullable() }),
 ]);
 export type ToEngine = z.infer<typeof ToEngineSchema>;
 

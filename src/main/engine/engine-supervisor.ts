@@ -9,6 +9,7 @@ import {
   type OpenedDocument,
   type Result,
 } from '../../shared/contract/index.js';
+import type { Secret } from '../../shared/secret.js';
 import { contractError } from '../services/error-envelope.js';
 import { FromEngineSchema, type EngineProcess, type SpawnEngine } from './engine-protocol.js';
 
@@ -57,6 +58,8 @@ export class EngineSupervisor {
   #restarts = 0;
   /** When the latest crashes happened: a process that keeps dying is started on the next call only. */
   #crashTimes: number[] = [];
+  /** The upload credential the host keeps (the shell's OS secret store), pushed to every process. */
+  #credential: (() => Promise<Secret | undefined>) | null = null;
 
   constructor(options: EngineSupervisorOptions) {
     this.#options = options;
@@ -79,7 +82,7 @@ export class EngineSupervisor {
         const parsed = FromEngineSchema.safeParse(raw);
         if (!parsed.success) return;
         const message = parsed.data;
-        if (message.type === 'ready') return resolve();
+        if (message.type === 'ready') return resolve(this.#pushCredential(engine));
         if (message.type === 'event') return this.#options.onEvent?.(message.event);
         const call = this.#pending.get(message.callId);
         if (!call) return;
@@ -100,6 +103,37 @@ export class EngineSupervisor {
       void this.#ready.then(() => engine.send({ type: 'restore', documents }));
     }
     return this.#ready;
+  }
+
+  /** Reads the host's credential and sends it to `engine`; resolves once it is sent (or not there). */
+  async #pushCredential(engine: EngineProcess): Promise<void> {
+    if (this.#credential === null) return;
+    let secret: Secret | undefined;
+    try {
+      secret = await this.#credential();
+    } catch {
+      secret = undefined; // an unreadable store counts as none: the engine then asks for one
+    }
+    // Sent only to the process that is current: a dead one's carrier drops it anyway.
+    if (this.#engine === engine) engine.send({ type: 'credential', value: secret?.reveal() ?? null });
+  }
+
+  /**
+   * The host keeps the upload credential (`read` gives it): each engine process gets it before its
+   * first call, after a restart too. Call `credentialChanged` after storing or clearing it.
+   */
+  async useCredential(read: () => Promise<Secret | undefined>): Promise<void> {
+    this.#credential = read;
+    await this.credentialChanged();
+  }
+
+  /** Sends the host's current credential to the running process (a process started later gets it then). */
+  async credentialChanged(): Promise<void> {
+    const engine = this.#engine;
+    if (engine === null) return;
+    await this.#ready;
+    // The start sequence pushes it already if the process was not ready yet; pushing twice is harmless.
+    if (this.#engine === engine) await this.#pushCredential(engine);
   }
 
   #remember(channel: Channel, request: unknown, result: Result<unknown>): void {

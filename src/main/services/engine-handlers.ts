@@ -4,6 +4,7 @@ import { appearanceHandlers } from './appearance-service.js';
 import { BridgeService } from './bridge-service.js';
 import type { EngineChannel } from './channel-sides.js';
 import { documentHandlers } from './document-service.js';
+import type { CredentialVault } from './credential-vault.js';
 import { outboxHandlers } from './outbox-service.js';
 import type { Handlers } from './service-types.js';
 import { signHandlers } from './sign-service.js';
@@ -14,6 +15,8 @@ export function engineHandlers(
   documents: DocumentTable,
   /** The local bridge (engine-main gives the one that reaches the windows). */
   bridge: BridgeService = new BridgeService({ documents, emit: () => undefined }),
+  /** The upload credential's vault (engine-main gives the one the host pushes to). */
+  vault?: CredentialVault,
 ): Handlers<EngineChannel> {
   return {
     ...documentHandlers(documents),
@@ -22,6 +25,6 @@ export function engineHandlers(
     ...signHandlers(documents),
     ...verifyHandlers(),
     ...bridge.handlers(),
-    ...outboxHandlers(),
+    ...outboxHandlers(vault ? { vault } : {}),
   };
 }

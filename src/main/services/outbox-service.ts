@@ -4,7 +4,7 @@
 // network call and delivers it; this service adds the app's destination (kept apart from the
 // settings.json IT staff preset) and the upload credential, which is write-only through the
 // contract: set or cleared, never returned, never logged, never written in plain text.
-import { readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import type {
@@ -30,77 +30,10 @@ import {
   type UploadDestination,
 } from '../../signing/upload-api.js';
 import { writeFileAtomic } from './atomic-write.js';
+import { memoryVault, type CredentialVault } from './credential-vault.js';
 import type { Handlers } from './service-types.js';
 
 export const UPLOAD_TOKEN_ENV = 'KYSO_UPLOAD_TOKEN';
-
-// ---------------------------------------------------------------------------------------------
-// The credential
-
-/** Where the app keeps the upload credential. */
-export interface CredentialVault {
-  /** os: encrypted by the OS secret store; memory: this process only, for the run. */
-  readonly kind: 'os' | 'memory';
-  read(): Promise<Secret | undefined>;
-  store(secret: Secret): Promise<void>;
-  clear(): Promise<void>;
-}
-
-/** The web host's (and the Node tests') store: memory of the running process, nothing on disk. */
-export function memoryVault(): CredentialVault {
-  let kept: Secret | undefined;
-  return {
-    kind: 'memory',
-    read: async () => kept,
-    store: async (secret) => {
-      kept = secret;
-    },
-    clear: async () => {
-      kept = undefined;
-    },
-  };
-}
-
-/** The part of Electron's safeStorage the vault uses (main process only). */
-export interface SafeStorageLike {
-  isEncryptionAvailable(): boolean;
-  encryptString(plainText: string): Buffer;
-  decryptString(encrypted: Buffer): string;
-}
-
-/**
- * The shell's store: the credential encrypted by the OS (Electron safeStorage: DPAPI, Keychain,
- * libsecret) in `file`, written atomically. Without OS encryption nothing is stored.
- */
-export function safeStorageVault(safeStorage: SafeStorageLike, file: string): CredentialVault {
-  return {
-    kind: 'os',
-    read: async () => {
-      let encrypted: Buffer;
-      try {
-        encrypted = await readFile(file);
-      } catch {
-        return undefined;
-      }
-      if (!safeStorage.isEncryptionAvailable()) return undefined;
-      try {
-        return new Secret(safeStorage.decryptString(encrypted));
-      } catch {
-        // Encrypted for another user or machine: as if there were none.
-        return undefined;
-      }
-    },
-    store: async (secret) => {
-      if (!safeStorage.isEncryptionAvailable()) {
-        throw new KysoError('UPLOAD_CREDENTIAL_MISSING', 'the OS secret store is not available');
-      }
-      await writeFileAtomic(file, safeStorage.encryptString(secret.reveal()));
-    },
-    clear: async () => {
-      await rm(file, { force: true });
-    },
-  };
-}
 
 function envCredential(): Secret | undefined {
   const value = process.env[UPLOAD_TOKEN_ENV];
@@ -157,7 +90,15 @@ function errorView(item: OutboxItem, language: Language): OutboxItemView['lastEr
   const e = item.lastError;
   if (e === null) return null;
   const [url = '', reason = ''] = e.message.split(' ');
-  const details = { status: e.status ?? '', message: e.message, url, reason, path: item.fileName };
+  // The app's messages point to its own credential setting, not the CLI's environment variable.
+  const details = {
+    status: e.status ?? '',
+    message: e.message,
+    url,
+    reason,
+    path: item.fileName,
+    credentialSource: 'app',
+  };
   return { code: e.code, message: messageFor(e.code, details, language), status: e.status };
 }
 
@@ -195,7 +136,8 @@ async function withOutbox<T>(work: (outbox: Outbox) => Promise<T> | T): Promise<
 export interface OutboxServiceOptions {
   /**
    * Default: memory. Electron's safeStorage exists only in the shell's main process, not in the
-   * utility process that runs these handlers; the shell hands a safeStorageVault in once it wires one.
+   * utility process that runs these handlers: there the engine gives a HostHeldVault, which holds
+   * what the shell's safeStorageVault pushes (see host-held-vault.ts).
    */
   readonly vault?: CredentialVault;
 }
@@ -276,7 +218,9 @@ export function outboxHandlers(options: OutboxServiceOptions = {}): Handlers<Out
           .filter((i) => i.state === 'queued' && (only === undefined || only.includes(i.id)));
         // Asked before anything is claimed: nothing is sent half-authorised.
         if (due.some((i) => needsCredential(settings, i.destination)) && (await credential()) === undefined) {
-          throw new KysoError('UPLOAD_CREDENTIAL_MISSING', 'no upload credential');
+          throw new KysoError('UPLOAD_CREDENTIAL_MISSING', 'no upload credential', {
+            details: { credentialSource: 'app' },
+          });
         }
         let done = 0;
         const result = await flushOutbox({

@@ -182,7 +182,7 @@ export const REQUESTS = {
       /** Write-only: stored encrypted (or kept in memory), never returned, never logged. */
       credential: z
         .union([
-          z.strictObject({ set: z.string().min(1).max(8192) }),
+          z.strictObject({ set: z.string().trim().min(1).max(8192) }),
           z.strictObject({ clear: z.literal(true) }),
         ])
         .optional(),
