@@ -87,12 +87,11 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
 const results = { loadAverage: os.loadavg()[0], cores: os.cpus().length };
 try {
-  // 1. First screen ready. The first load fills the browser's cache, as a desktop app's files are
-  // on disk; it is reported apart.
-  const ready = [];
-  const parts = [];
-  for (let i = 0; i <= RUNS; i++) {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  // 1. First screen ready. A desktop app's files are on its disk and Electron keeps V8's code cache
+  // for the app:// scheme (codeCache privilege): the figure is a page opened again in one browser
+  // profile, which keeps the content-named scripts and their compiled code as the app does. A first
+  // load in a fresh profile (nothing kept: the app's first launch) is reported apart.
+  const load = async (context) => {
     const page = await context.newPage();
     await page.goto(url);
     await page.locator('[data-ready]').waitFor();
@@ -105,15 +104,27 @@ try {
         script: script?.responseEnd ?? 0,
       };
     });
-    ready.push(timing.interactive);
-    parts.push(timing);
+    await page.close();
+    return timing;
+  };
+  const cold = [];
+  for (let i = 0; i < 3; i++) {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    cold.push((await load(context)).interactive);
     await context.close();
   }
-  results.firstScreenColdMs = ready[0];
-  results.firstScreenMs = median(ready.slice(1));
+  const profile = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  // Twice before timing: Chromium keeps a script's compiled code from its second load on.
+  await load(profile);
+  await load(profile);
+  const parts = [];
+  for (let i = 0; i < RUNS; i++) parts.push(await load(profile));
+  await profile.close();
+  results.firstScreenColdMs = median(cold);
+  results.firstScreenMs = median(parts.map((p) => p.interactive));
   // Where the time went: the page's HTML received, the app's script received, then running it.
-  results.firstScreenHtmlMs = median(parts.slice(1).map((p) => p.html));
-  results.firstScreenScriptMs = median(parts.slice(1).map((p) => p.script));
+  results.firstScreenHtmlMs = median(parts.map((p) => p.html));
+  results.firstScreenScriptMs = median(parts.map((p) => p.script));
 
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   await page.goto(url);
@@ -191,7 +202,7 @@ fs.mkdirSync(path.join(root, 'bench/results'), { recursive: true });
 fs.writeFileSync(path.join(root, 'bench/results/app-ui.json'), JSON.stringify(results, null, 2));
 process.stdout.write(
   [
-    `app: first screen ready ${r(results.firstScreenMs)} ms (median of ${RUNS}; first load ${r(results.firstScreenColdMs)} ms; HTML in at ${r(results.firstScreenHtmlMs)} ms, script in at ${r(results.firstScreenScriptMs)} ms) — target ≤ 300 ms`,
+    `app: first screen ready ${r(results.firstScreenMs)} ms (median of ${RUNS}, files kept as the app keeps them; first load in a fresh profile ${r(results.firstScreenColdMs)} ms; HTML in at ${r(results.firstScreenHtmlMs)} ms, script in at ${r(results.firstScreenScriptMs)} ms) — target ≤ 300 ms`,
     `app: first page of a 120-page 200 MiB scan ${r(results.scanFirstPageMs)} ms (median of ${RUNS}) — target ≤ 1000 ms`,
     `app: sign 1 page after the PIN ${r(results.signMs)} ms (median of ${RUNS}; first, with login ${r(results.signFirstMs)} ms) — target ≤ 150 ms`,
     `     stages of that run (ms from the call): ${JSON.stringify(results.signStages)}`,

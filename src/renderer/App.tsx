@@ -1,19 +1,32 @@
 // The window: navigation on the left, one screen at a time (the others keep their state), the
 // language switch, and the notice when the engine process had to restart.
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import type { KysoClient } from '../shared/contract/index.js';
 import { AppContext, type AppContextValue } from './app-context.js';
 import { translator, type Language } from './i18n/translate.js';
 import { Sidebar, type ScreenName } from './layout/Sidebar.js';
 import { BridgeRequests } from './screens/bridge/BridgeRequests.js';
-import { DevicesScreen } from './screens/devices/DevicesScreen.js';
-import { OutboxScreen } from './screens/outbox/OutboxScreen.js';
 import { SignScreen } from './screens/sign/SignScreen.js';
-import { VerifyScreen } from './screens/verify/VerifyScreen.js';
+
+// The first screen's script holds the signing screen only: the others are their own chunks, mounted
+// on their first visit (then kept, with their state) and fetched while the user looks at the first
+// screen, so that the window is ready sooner and a click on them does not wait.
+const loadVerify = () => import('./screens/verify/VerifyScreen.js');
+const loadDevices = () => import('./screens/devices/DevicesScreen.js');
+const loadOutbox = () => import('./screens/outbox/OutboxScreen.js');
+const VerifyScreen = lazy(() => loadVerify().then((m) => ({ default: m.VerifyScreen })));
+const DevicesScreen = lazy(() => loadDevices().then((m) => ({ default: m.DevicesScreen })));
+const OutboxScreen = lazy(() => loadOutbox().then((m) => ({ default: m.OutboxScreen })));
 
 export function App({ client, onLanguage }: { client: KysoClient; onLanguage: (l: Language) => void }) {
   const [language, setLanguageState] = useState<Language>('vi');
-  const [screen, setScreen] = useState<ScreenName>('sign');
+  const [screen, setScreenState] = useState<ScreenName>('sign');
+  // Screens shown at least once: mounted from then on (hidden when another is shown).
+  const [visited, setVisited] = useState<ReadonlySet<ScreenName>>(() => new Set(['sign']));
+  const setScreen = useCallback((next: ScreenName) => {
+    setScreenState(next);
+    setVisited((seen) => (seen.has(next) ? seen : new Set([...seen, next])));
+  }, []);
   const [restarted, setRestarted] = useState<string | null>(null);
   // Files given with the app (command line, "Open with", second launch): shown on the signing screen.
   const [openRequest, setOpenRequest] = useState<{ path: string; serial: number } | null>(null);
@@ -33,7 +46,10 @@ export function App({ client, onLanguage }: { client: KysoClient; onLanguage: (l
     performance.mark('kyso:interactive');
     setReady(true);
     // Start pdf.js and its worker while the user looks at the first screen, not when a file opens.
-    const idle = setTimeout(() => void import('./pdf/pdfjs.js').then((p) => p.pdfWorker()), 300);
+    const idle = setTimeout(() => {
+      void import('./pdf/pdfjs.js').then((p) => p.pdfWorker());
+      void Promise.all([loadVerify(), loadDevices(), loadOutbox()]);
+    }, 300);
     return () => clearTimeout(idle);
   }, []);
 
@@ -57,7 +73,7 @@ export function App({ client, onLanguage }: { client: KysoClient; onLanguage: (l
       if (files.ok) openFirst(files.value.paths);
     })();
     return () => stops.forEach((stop) => stop());
-  }, [client, applyLanguage]);
+  }, [client, applyLanguage, setScreen]);
 
   const context = useMemo<AppContextValue>(
     () => ({
@@ -87,9 +103,11 @@ export function App({ client, onLanguage }: { client: KysoClient; onLanguage: (l
             </div>
           )}
           <SignScreen active={screen === 'sign'} openRequest={openRequest} />
-          <VerifyScreen active={screen === 'verify'} />
-          <DevicesScreen active={screen === 'devices'} />
-          <OutboxScreen active={screen === 'outbox'} />
+          <Suspense fallback={null}>
+            {visited.has('verify') && <VerifyScreen active={screen === 'verify'} />}
+            {visited.has('devices') && <DevicesScreen active={screen === 'devices'} />}
+            {visited.has('outbox') && <OutboxScreen active={screen === 'outbox'} />}
+          </Suspense>
         </main>
         {/* A web page's request to sign, on top of whatever screen is shown. */}
         <BridgeRequests />

@@ -18,6 +18,7 @@ import {
 import { CHAIRMAN_TOKEN, testToken } from '../support/fixtures.js';
 import { startWebHost, WEB_HOST_ENTRY, type StartedWebHost } from '../support/web-host.js';
 import { removeTemp } from '../signing/appearance/appearance-support.js';
+import { cacheControlFor } from '../../src/main/web-host/static-files.js';
 import { appTestEnv, certificateRef, makeDecision, temporaryFiles, type AppTestEnv } from './app-support.js';
 
 let t: AppTestEnv;
@@ -141,12 +142,31 @@ describe('web host: who may talk to it', () => {
     expect(ok.headers['content-security-policy']).toContain("script-src 'self'");
     expect(ok.headers['content-security-policy']).toContain("default-src 'none'");
     expect(ok.headers['x-content-type-options']).toBe('nosniff');
+    // The page itself is never kept (it is the one file whose name does not change with its bytes).
+    expect(ok.headers['cache-control']).toBe('no-store');
     // The page's assets come with the cookie the first answer set.
     const cookie = String(ok.headers['set-cookie']?.[0] ?? '').split(';')[0] ?? '';
     expect(cookie).toMatch(/^kyso_token_\d+=/);
     expect(ok.headers['set-cookie']?.[0]).toMatch(/HttpOnly; SameSite=Strict/);
     expect((await get('/', { cookie })).status).toBe(200);
     expect((await get('/', { cookie: `kyso_token_${host.port}=nope` })).status).toBe(401);
+  });
+
+  it('lets the browser keep only the content-named assets (the page, the rest and the unbuilt names never)', () => {
+    expect(cacheControlFor('/assets/index-C3KW_eVl.js')).toBe('private, max-age=31536000, immutable');
+    expect(cacheControlFor('/assets/VerifyScreen-C2tj7FUY.js')).toBe('private, max-age=31536000, immutable');
+    expect(cacheControlFor('/assets/index-Dt9Yi0sP.css')).toBe('private, max-age=31536000, immutable');
+    for (const other of [
+      '/',
+      '/index.html',
+      '/favicon.svg',
+      '/assets/index.js',
+      '/assets/index-C3KW_eVl.js.map',
+      '/pdfjs/cmaps/UniGB-UCS2-H.bcmap',
+      '/assets/../index-C3KW_eVl.js',
+    ]) {
+      expect(cacheControlFor(other), other).toBe('no-store');
+    }
   });
 
   it('refuses the WebSocket without the token, with a wrong one, or from a foreign Origin', async () => {

@@ -26,7 +26,8 @@ const TYPES: Readonly<Record<string, string>> = {
 /** Must run before the app is ready. */
 export const APP_SCHEME_PRIVILEGES = {
   scheme: APP_SCHEME,
-  privileges: { standard: true, secure: true, supportFetchAPI: true },
+  // codeCache: V8 keeps the compiled renderer scripts between launches (the window is ready sooner).
+  privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true },
 } as const;
 
 export function serveRenderer(protocol: Pick<Protocol, 'handle'>, rendererDir: string): void {

@@ -42,6 +42,17 @@ const NOT_BUILT = `<!doctype html>
 </body></html>
 `;
 
+/**
+ * Vite's output under assets/ is named after its content (`index-C3KW_eVl.js`): a name never comes
+ * back with other bytes, so the browser may keep it, as the desktop app's files stay on disk. Kept
+ * files are also compiled once: Chromium keeps V8's code cache only for cacheable scripts.
+ */
+const CONTENT_NAMED = /^\/assets\/[^/]+-[A-Za-z0-9_-]{8}\.(?:js|mjs|css)$/;
+
+export function cacheControlFor(urlPath: string): string {
+  return CONTENT_NAMED.test(urlPath) ? 'private, max-age=31536000, immutable' : 'no-store';
+}
+
 /** The file under `root` for a URL path, or null when it would leave the folder. */
 export function fileFor(root: string, urlPath: string): string | null {
   let decoded: string;
@@ -81,6 +92,7 @@ export async function serveStatic(
     ...extraHeaders,
     'Content-Type': TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream',
     'Content-Length': String(info.size),
+    'Cache-Control': cacheControlFor(urlPath),
   });
   createReadStream(file).pipe(res);
 }

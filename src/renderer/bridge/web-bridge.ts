@@ -1,18 +1,16 @@
 // window.kyso for the browser (the development/test web host): the contract over one WebSocket, as
 // src/shared/contract/wire.ts describes it. The per-run token comes from the page's own URL.
-import {
-  TOKEN_PARAM,
-  WIRE_PATH,
-  decodeWire,
-  encodeWire,
-  type BridgeEvent,
-  type ClientMessage,
-  type ContractError,
-  type FileLike,
-  type KysoBridge,
-  type Result,
-  type ServerMessage,
+// Values from the zod-free codec only: the schemas stay out of the renderer's script.
+import type {
+  BridgeEvent,
+  ClientMessage,
+  ContractError,
+  FileLike,
+  KysoBridge,
+  Result,
+  ServerMessage,
 } from '../../shared/contract/index.js';
+import { TOKEN_PARAM, WIRE_PATH, decodeWire, encodeWire } from '../../shared/contract/wire-codec.js';
 
 export interface WebBridgeOptions {
   /** The page URL (location.href): its ?token= is the host's per-run token. */

@@ -420,8 +420,9 @@ export interface VerifyRunResult {
   readonly warnings: readonly string[];
 }
 
-export const OUTBOX_STATE_NAMES = ['queued', 'sending', 'delivered', 'failed', 'cancelled'] as const;
-export type OutboxStateName = (typeof OUTBOX_STATE_NAMES)[number];
+import type { OutboxStateName } from './outbox-states.js';
+
+export { OUTBOX_STATE_NAMES, type OutboxStateName } from './outbox-states.js';
 
 export type UploadDestinationView =
   { readonly kind: 'rest'; readonly server: string } | { readonly kind: 'folder'; readonly path: string };

@@ -2,14 +2,14 @@
 // states, a filter by state, retry (one, or every failed one), cancel, "Gửi ngay" with progress and
 // a way to stop, and the destination and credential settings.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import {
-  OUTBOX_STATE_NAMES,
-  type ContractError,
-  type OutboxFlushProgress,
-  type OutboxFlushResult,
-  type OutboxItemView,
-  type OutboxStateName,
-  type UploadSettingsView,
+import { OUTBOX_STATE_NAMES } from '../../../shared/contract/outbox-states.js';
+import type {
+  ContractError,
+  OutboxFlushProgress,
+  OutboxFlushResult,
+  OutboxItemView,
+  OutboxStateName,
+  UploadSettingsView,
 } from '../../../shared/contract/index.js';
 import { useApp } from '../../app-context.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
