@@ -28,6 +28,9 @@ export default function setup(): () => void {
   process.env['KYSO_TEST_FIXTURES'] = dir;
   // Tests that do not choose a data folder of their own must not touch the user's real one.
   process.env['KYSO_HOME'] = path.join(dir, 'home');
+  // Nor read this machine's policy (/etc/kyso/policy.json): a file that is never written, so no
+  // policy applies unless a test writes its own and points KYSO_POLICY at it.
+  process.env['KYSO_POLICY'] = path.join(dir, 'no-policy', 'policy.json');
   return () => {
     if (!process.env['KYSO_KEEP_FIXTURES']) rmSync(dir, { recursive: true, force: true });
   };

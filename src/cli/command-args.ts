@@ -1,7 +1,7 @@
 // Option parsing shared by the commands: node's parseArgs in strict mode, its errors turned into
 // usage errors (exit code 2), and the token-library options every token command takes.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { commandSettings } from './command-settings.js';
+import { commandEffectiveSettings } from './command-settings.js';
 import { resolveModuleRequests, TokenManager, type IdentitySelector } from '../signing/tokens-api.js';
 import type { PinSource } from './pin-reader.js';
 import { usageError } from './cli-io.js';
@@ -64,11 +64,13 @@ export function pinSource(values: { 'pin-stdin'?: boolean; 'pin-env'?: string })
 
 /** Loads the token libraries the user pointed at (or the known ones) after probing each. */
 export async function openTokenManager(modules: readonly string[] | undefined): Promise<TokenManager> {
-  const settings = await commandSettings();
+  const effective = await commandEffectiveSettings();
+  const { settings } = effective;
   const requests = resolveModuleRequests({
     explicit: modules ?? [],
     settings: settings.pkcs11.modules,
-    env: process.env,
+    // Libraries locked by the machine policy: KYSO_PKCS11_MODULE adds none (--module is refused).
+    env: effective.lockOf('pkcs11.modules') === null ? process.env : {},
     catalogue: settings.pkcs11.searchCatalogue,
   });
   return await TokenManager.open(requests);

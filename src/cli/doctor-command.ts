@@ -3,10 +3,27 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { diagnose, type DiagnosticReport } from '../signing/diagnostics.js';
 import { kysoHome } from '../signing/home.js';
-import type { Lang } from '../shared/messages.js';
+import { messageFor, type Lang } from '../shared/messages.js';
 import { EXIT } from './cli-io.js';
 import { MODULE_OPTIONS, parseCommandArgs } from './command-args.js';
 import { formatInventory } from './inventory-text.js';
+
+function policyLines(r: DiagnosticReport, lang: Lang): string[] {
+  const t = (vi: string, en: string): string => (lang === 'vi' ? vi : en);
+  const p = r.policy;
+  const head = `${t('Chính sách của máy', 'Machine policy')}: ${p.file}`;
+  if (p.status === 'absent') return [`${head} — ${t('không có', 'none')}`];
+  const lines =
+    p.status === 'invalid'
+      ? [
+          `${head} — ${messageFor('POLICY_INVALID', { file: p.file, reason: p.problem ?? '' }, lang)} [POLICY_INVALID]`,
+        ]
+      : [`${head} — ${t('đang áp dụng', 'applied')}`];
+  for (const l of p.locked) {
+    lines.push(`  ${t('khóa', 'locked')}: ${l.key}${l.reason ? ` (${l.reason})` : ''}`);
+  }
+  return lines;
+}
 
 function formatReport(r: DiagnosticReport, lang: Lang): string {
   const t = (vi: string, en: string): string => (lang === 'vi' ? vi : en);
@@ -19,6 +36,7 @@ function formatReport(r: DiagnosticReport, lang: Lang): string {
       (c) =>
         `  ${c.vendor} (${c.token}): ${c.probe.path} → ${c.probe.outcome}${c.probe.detail ? ` (${c.probe.detail})` : ''}`,
     ),
+    ...policyLines(r, lang),
     '',
     formatInventory(r.modules, lang).trimEnd(),
     '',

@@ -2,6 +2,7 @@
 // one line on standard error with a stable code and a non-zero exit code.
 import { errorLine, EXIT, exitCodeFor, langFrom, usageError } from './cli-io.js';
 import type { Lang } from '../shared/messages.js';
+import { applyPolicyToOptions } from './policy-options.js';
 
 const HELP = `kyso — ký số văn bản PDF bằng USB token (PAdES) / sign PDFs with USB tokens
 
@@ -127,6 +128,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     const command = await loadCommand(name);
     if (!command) throw usageError(`unknown command "${name}" (see kyso --help)`);
+    await applyPolicyToOptions(rest, lang);
     return await command(rest, lang);
   } catch (err) {
     process.stderr.write(`${errorLine(err, lang)}\n`);

@@ -5,7 +5,9 @@
 import { createInterface } from 'node:readline';
 import { KysoError } from '../shared/errors.js';
 import type { Lang } from '../shared/messages.js';
+import { kysoHome } from '../signing/home.js';
 import {
+  assertTrustStoreWritable,
   findTrustEntry,
   importTrustedCertificates,
   previewTrustedCertificates,
@@ -89,6 +91,11 @@ export async function trustCommand(argv: string[], lang: Lang): Promise<number> 
     { json: { type: 'boolean' }, yes: { type: 'boolean' }, lang: { type: 'string' } },
     true,
   );
+  // A locked store (settings.json's trust.locked, or the machine policy) refuses every change before
+  // anything is shown or asked; the engine's writers check it again.
+  if (action === 'add' || action === 'remove' || action === 'disable' || action === 'enable') {
+    await assertTrustStoreWritable(kysoHome(), `kyso trust ${action}`);
+  }
   switch (action) {
     case 'list': {
       if (positionals.length > 0) throw usageError(`kyso trust list takes no file (${USAGE})`);

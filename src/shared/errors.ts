@@ -12,6 +12,10 @@ export const ERROR_CODES = [
   'DISK_FULL',
   'CANCELLED',
   'SETTINGS_INVALID',
+  // the machine policy (policy.json) and the locks it, or settings.json, puts on settings
+  'POLICY_INVALID',
+  'SETTING_LOCKED',
+  'IDENTITY_NOT_ALLOWED',
   'PIN_NOT_PROVIDED',
   // PKCS#11 modules and tokens
   'PKCS11_MODULE_NOT_FOUND',

@@ -86,6 +86,36 @@ export const MESSAGES: Readonly<Record<ErrorCode, { readonly vi: Text; readonly 
     vi: (d) => `Tệp cấu hình không hợp lệ: ${s(d['reason'])}`,
     en: (d) => `The settings file is invalid: ${s(d['reason'])}`,
   },
+  POLICY_INVALID: {
+    vi: (d) =>
+      `Tệp chính sách của máy ${s(d['file'])} không hợp lệ (${s(d['reason'])}); Kyso chạy với cài đặt an toàn nhất: không dùng tệp .p12, không dùng chứng thư thử nghiệm, kho tin cậy chỉ gồm danh sách có sẵn và bị khóa, bắt buộc kiểm tra tình trạng thu hồi trước khi ký. Hãy báo bộ phận CNTT.`,
+    en: (d) =>
+      `The machine policy ${s(d['file'])} is invalid (${s(d['reason'])}); Kyso runs with the safest settings: no .p12 files, no demo identity, the trust store locked to the built-in list, revocation checked before every signature. Tell IT staff.`,
+  },
+  SETTING_LOCKED: {
+    vi: (d) =>
+      `Cài đặt "${s(d['key'])}"${d['option'] ? ` (${s(d['option'])})` : ''} đã bị khóa ${
+        d['by'] === 'settings'
+          ? 'trong tệp cấu hình của bộ phận CNTT (settings.json)'
+          : d['by'] === 'invalid-policy'
+            ? 'vì tệp chính sách của máy không hợp lệ'
+            : 'bởi chính sách của máy'
+      }${d['reason'] ? `: ${s(d['reason'])}` : ''}; không thay đổi được.`,
+    en: (d) =>
+      `The setting "${s(d['key'])}"${d['option'] ? ` (${s(d['option'])})` : ''} is locked ${
+        d['by'] === 'settings'
+          ? "in IT staff's settings file (settings.json)"
+          : d['by'] === 'invalid-policy'
+            ? 'because the machine policy file is invalid'
+            : 'by the machine policy'
+      }${d['reason'] ? `: ${s(d['reason'])}` : ''}; it cannot be changed.`,
+  },
+  IDENTITY_NOT_ALLOWED: {
+    vi: (d) =>
+      `${d['identity'] === 'demo' ? 'Chứng thư thử nghiệm (demo)' : 'Tệp chứng thư .p12/.pfx'} không được phép dùng trên máy này${d['reason'] ? ` (${s(d['reason'])})` : ''}; hãy ký bằng USB token.`,
+    en: (d) =>
+      `${d['identity'] === 'demo' ? 'The demo identity is' : '.p12/.pfx certificate files are'} not allowed on this computer${d['reason'] ? ` (${s(d['reason'])})` : ''}; sign with a USB token.`,
+  },
   PIN_NOT_PROVIDED: {
     vi: () => 'Chưa nhập mã PIN (dùng --pin-stdin, --pin-env TÊN hoặc nhập tại terminal).',
     en: () => 'No PIN was given (use --pin-stdin, --pin-env NAME, or type it at the terminal).',

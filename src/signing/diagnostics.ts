@@ -3,15 +3,33 @@
 // no secrets (no PIN is asked) and can be sent to a help desk as it is.
 import os from 'node:os';
 import { kysoHome } from './home.js';
-import { loadSettings } from './settings.js';
+import { loadEffectiveSettings } from './settings.js';
 import { catalogueCandidates } from './pkcs11/module-catalogue.js';
 import { probeModule, type ProbeResult } from './pkcs11/module-probe.js';
 import { resolveModuleRequests, TokenManager } from './pkcs11/token-manager.js';
 import { takeInventory, type InventoryModule } from './pkcs11/token-inventory.js';
 
 export interface DiagnosticWarning {
-  readonly kind: 'certificate-expiring' | 'certificate-expired' | 'pin-state' | 'module-failed' | 'no-token';
+  readonly kind:
+    | 'certificate-expiring'
+    | 'certificate-expired'
+    | 'pin-state'
+    | 'module-failed'
+    | 'no-token'
+    | 'policy-invalid';
   readonly message: string;
+  /** The stable error code behind the warning, when there is one (POLICY_INVALID). */
+  readonly code?: string;
+}
+
+/** The machine policy as the report shows it. */
+export interface DiagnosticPolicy {
+  readonly file: string;
+  readonly status: 'absent' | 'applied' | 'invalid';
+  /** For invalid: what is wrong (the safest settings apply instead). */
+  readonly problem: string | null;
+  /** The keys locked by the policy (or, when it is invalid, by the safest settings), with their reason. */
+  readonly locked: ReadonlyArray<{ readonly key: string; readonly reason: string | null }>;
 }
 
 export interface DiagnosticReport {
@@ -30,6 +48,7 @@ export interface DiagnosticReport {
     readonly probe: ProbeResult;
   }>;
   readonly catalogueSearched: number;
+  readonly policy: DiagnosticPolicy;
   readonly modules: readonly InventoryModule[];
   readonly warnings: readonly DiagnosticWarning[];
 }
@@ -40,7 +59,8 @@ export async function diagnose(
   options: { modules?: readonly string[]; now?: Date } = {},
 ): Promise<DiagnosticReport> {
   const now = options.now ?? new Date();
-  const settings = await loadSettings();
+  const effective = await loadEffectiveSettings();
+  const { settings, policy } = effective;
   const candidates = catalogueCandidates();
   const catalogue: DiagnosticReport['catalogue'][number][] = [];
   for (const c of candidates) {
@@ -51,7 +71,8 @@ export async function diagnose(
   const requests = resolveModuleRequests({
     explicit: options.modules ?? [],
     settings: settings.pkcs11.modules,
-    env: process.env,
+    // Libraries locked by the machine policy: KYSO_PKCS11_MODULE adds none.
+    env: effective.lockOf('pkcs11.modules') === null ? process.env : {},
     catalogue: settings.pkcs11.searchCatalogue,
   });
   const manager = await TokenManager.open(requests);
@@ -62,6 +83,13 @@ export async function diagnose(
     manager.close();
   }
   const warnings: DiagnosticWarning[] = [];
+  if (policy.status === 'invalid') {
+    warnings.push({
+      kind: 'policy-invalid',
+      code: 'POLICY_INVALID',
+      message: `${policy.file}: ${policy.problem ?? ''} (the safest settings apply)`,
+    });
+  }
   for (const m of modules) {
     if (!m.loaded)
       warnings.push({
@@ -102,6 +130,12 @@ export async function diagnose(
     },
     catalogue,
     catalogueSearched: candidates.length,
+    policy: {
+      file: policy.file,
+      status: policy.status,
+      problem: policy.problem,
+      locked: [...policy.policy.locks].map(([key, reason]) => ({ key, reason })),
+    },
     modules,
     warnings,
   };

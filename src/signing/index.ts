@@ -5,7 +5,15 @@
 export { KysoError, isKysoError, ERROR_CODES, type ErrorCode } from '../shared/errors.js';
 export { Secret } from '../shared/secret.js';
 export { kysoHome } from './home.js';
-export { loadSettings, settingsPath, SettingsSchema, type Settings } from './settings.js';
+export {
+  loadSettings,
+  loadEffectiveSettings,
+  readUserSettings,
+  settingsPath,
+  SettingsSchema,
+  type Settings,
+  type LoadSettingsOptions,
+} from './settings.js';
 export { diagnose, type DiagnosticReport, type DiagnosticWarning } from './diagnostics.js';
 export * from './tokens-api.js';
 export * from './identities-api.js';
@@ -17,3 +25,4 @@ export * from './batch-api.js';
 export * from './long-term-api.js';
 export * from './upload-api.js';
 export * from './bridge-api.js';
+export * from './policy-api.js';

@@ -20,6 +20,7 @@ import { octetString, oid, sequence, set, tlv } from '../cms/der.js';
 import { encode } from '../cms/der-asn1js.js';
 import { kysoHome } from '../home.js';
 import { KeySigner } from './key-signer.js';
+import { loadEffectiveSettings } from '../settings.js';
 
 /** The phrase every demo certificate carries: "of no legal value". */
 export const DEMO_NOTICE = 'KHÔNG CÓ GIÁ TRỊ PHÁP LÝ';
@@ -281,6 +282,8 @@ const pending = new Map<string, Promise<KeySigner>>();
  * the end of its 5 years or is damaged). Its chain holds the demo root.
  */
 export async function openDemoIdentity(home: string = kysoHome()): Promise<KeySigner> {
+  // The settings (or the machine policy) may forbid the demo identity on this computer.
+  (await loadEffectiveSettings(home)).assertIdentityAllowed('demo');
   const paths = demoIdentityPaths(home);
   const existing = await load(paths);
   if (existing !== undefined) return existing;

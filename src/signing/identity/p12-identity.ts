@@ -5,6 +5,8 @@ import { readFile } from 'node:fs/promises';
 import { KysoError } from '../../shared/errors.js';
 import { Secret } from '../../shared/secret.js';
 import { KeySigner } from './key-signer.js';
+import { kysoHome } from '../home.js';
+import { loadEffectiveSettings } from '../settings.js';
 import type { Bag } from './pkcs12-container.js';
 
 const MAX_P12_BYTES = 10 * 1024 * 1024;
@@ -40,7 +42,13 @@ function spkiOf(key: KeyObject): Buffer {
  * the other certificates as the chain. Errors: P12_NOT_FOUND, P12_PASSWORD_INCORRECT, P12_INVALID
  * (details.reason says why), KEY_UNSUPPORTED. The password never appears in an error.
  */
-export async function openP12(path: string, password: string | Secret): Promise<KeySigner> {
+export async function openP12(
+  path: string,
+  password: string | Secret,
+  home: string = kysoHome(),
+): Promise<KeySigner> {
+  // The settings (or the machine policy) may forbid key files on this computer.
+  (await loadEffectiveSettings(home)).assertIdentityAllowed('p12');
   let file: Buffer;
   try {
     file = await readFile(path);

@@ -146,11 +146,20 @@ export function withDefault<T>(inner: Schema<T>, fallback: T | (() => T)): Schem
   );
 }
 
-type Shape = Readonly<Record<string, Schema<unknown>>>;
+export type Shape = Readonly<Record<string, Schema<unknown>>>;
 type ObjectOf<S extends Shape> = { [K in keyof S]: Infer<S[K]> };
 
+/** An object schema keeps its members, so the machine policy can list every setting's key. */
+export interface ObjectSchema<S extends Shape> extends Schema<ObjectOf<S>> {
+  readonly shape: S;
+}
+
+export function isObjectSchema(value: Schema<unknown>): value is ObjectSchema<Shape> {
+  return 'shape' in value && typeof (value as { shape?: unknown }).shape === 'object';
+}
+
 /** A JSON object with these members; unknown members are dropped. Absent as a whole: all defaults. */
-export function object<S extends Shape>(shape: S): Schema<ObjectOf<S>> {
+export function object<S extends Shape>(shape: S): ObjectSchema<S> {
   const check: Schema<ObjectOf<S>>['check'] = (value, path, issues) => {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       issues.push({ path, message: `expected object, received ${typeName(value)}` });
@@ -175,5 +184,5 @@ export function object<S extends Shape>(shape: S): Schema<ObjectOf<S>> {
   const absent = Object.values(shape).every((m) => m.absent !== undefined)
     ? () => check({}, [], []) as ObjectOf<S>
     : undefined;
-  return schema(check, absent);
+  return Object.assign(schema(check, absent), { shape });
 }

@@ -7,6 +7,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { KysoError } from '../../shared/errors.js';
 import { kysoHome } from '../home.js';
+import { assertTrustStoreWritable } from './trust-lock.js';
 import { BUILTIN_TRUST_LIST, type BuiltinCertificate } from './builtin-trust-list.js';
 
 export type { BuiltinCertificate } from './builtin-trust-list.js';
@@ -58,6 +59,7 @@ export async function setFingerprintDisabled(
   disabled: boolean,
   home: string = kysoHome(),
 ): Promise<void> {
+  await assertTrustStoreWritable(home);
   const current = await readDisabledFingerprints(home);
   if (disabled) current.add(fingerprint);
   else current.delete(fingerprint);

@@ -44,3 +44,4 @@ export {
   type SignerSummary,
   type TrustAnchorSummary,
 } from './verification-report.js';
+export { assertTrustStoreWritable } from './trust-lock.js';

@@ -12,6 +12,7 @@ import { kysoHome } from '../home.js';
 import { parseCertificateBundle, readCertificateFiles } from '../x509/certificate-files.js';
 import { builtinCertificates, readDisabledFingerprints } from './builtin-trust.js';
 import { readCertificate, type PoolCertificate } from './certificate-pool.js';
+import { assertTrustStoreWritable, managedStoreInUse } from './trust-lock.js';
 
 export interface TrustedCertificate {
   /** SHA-256 of the DER, lowercase hex: how IT staff compare it with the CA's publication. */
@@ -195,7 +196,11 @@ export async function loadTrustStore(sources: TrustStoreSources = {}): Promise<T
       }
     }
   }
-  if (sources.managed !== false) {
+  // Listing shows the managed store whatever the settings; verifying uses it unless they turn it off.
+  const useManaged =
+    sources.managed !== false &&
+    (sources.keepDisabled === true || (await managedStoreInUse(sources.home ?? kysoHome())));
+  if (useManaged) {
     const dir = managedTrustDir(sources.home);
     let names: string[] = [];
     try {
@@ -232,6 +237,7 @@ export async function importTrustedCertificates(
   files: readonly string[],
   home: string = kysoHome(),
 ): Promise<TrustedCertificate[]> {
+  await assertTrustStoreWritable(home);
   const ders = await readCertificateFiles(files);
   const incoming = TrustStore.fromCertificates(ders, 'managed');
   const dir = managedTrustDir(home);
@@ -264,6 +270,7 @@ export async function removeTrustedCertificate(
   fingerprint: string,
   home: string = kysoHome(),
 ): Promise<TrustedCertificate | null> {
+  await assertTrustStoreWritable(home);
   const wanted = fingerprint.toLowerCase().replace(/[^0-9a-f]/g, '');
   if (wanted.length < 8) {
     throw new KysoError('USAGE', 'Give at least 8 hexadecimal digits of the fingerprint.', {
