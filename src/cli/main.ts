@@ -43,6 +43,9 @@ Usage:
   kyso outbox flush [--wait SECONDS] [--json]   (exit 0: nothing left pending or failed; 1 otherwise)
   kyso trust list [--json] | add FILE... [--yes] | remove SHA256 | disable SHA256 | enable SHA256
               (the built-in Vietnamese roots and the managed store in KYSO_HOME/trust)
+  kyso settings list [--json] | get KEY [--json] | set KEY VALUE | unset KEY
+              (settings.json, with what the machine policy presets and locks: KYSO_POLICY or
+               /etc/kyso/policy.json, %ProgramData%\\Kyso\\policy.json, /Library/Application Support/Kyso/policy.json)
   kyso bridge [--port N] [--plain | --also-plain] [--allow-origin ORIGIN]... [--max-file-mb N]
               [identity options as for kyso sign, PIN from --pin-env NAME or the terminal]
               [--reason TEXT] [--level B-B|B-T|B-LT|B-LTA] [--tsa URL] [--hash ...] [--pss]
@@ -54,6 +57,7 @@ Environment:
   KYSO_HOME            data folder (settings, demo identity, reports)
   KYSO_PKCS11_MODULE   PKCS#11 library path(s), separated by '${process.platform === 'win32' ? ';' : ':'}'
   KYSO_LANG            vi (default) or en
+  KYSO_POLICY          the machine policy file, instead of the system's
   KYSO_UPLOAD_TOKEN    credential for the one-stop system (bearer token, or the OAuth2 client secret)
 `;
 
@@ -88,6 +92,8 @@ async function loadCommand(name: string): Promise<Command | undefined> {
     return (await import('./outbox-command.js')).outboxCommand;
   if (name === 'trust' && (typeof __KYSO_ONLY_COMMAND__ !== 'string' || __KYSO_ONLY_COMMAND__ === 'trust'))
     return (await import('./trust-command.js')).trustCommand;
+  if (name === 'settings' && (typeof __KYSO_ONLY_COMMAND__ !== 'string' || __KYSO_ONLY_COMMAND__ === 'settings'))
+    return (await import('./settings-command.js')).settingsCommand;
   if (name === 'bridge' && (typeof __KYSO_ONLY_COMMAND__ !== 'string' || __KYSO_ONLY_COMMAND__ === 'bridge'))
     return (await import('./bridge-command.js')).bridgeCommand;
   return undefined;
@@ -105,6 +111,7 @@ export const COMMAND_NAMES = [
   'outbox',
   'bridge',
   'trust',
+  'settings',
 ] as const;
 
 function peekLang(argv: readonly string[]): string | undefined {

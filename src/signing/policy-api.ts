@@ -10,3 +10,4 @@ export {
   type EffectiveSetting,
   type SettingLock,
 } from './policy/effective-settings.js';
+export { setUserSetting, unsetUserSetting } from './policy/settings-edit.js';

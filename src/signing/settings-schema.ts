@@ -29,11 +29,13 @@ export const SettingsSchema = object({
    * The trust store (kyso trust, the built-in Vietnamese list and <KYSO_HOME>/trust). `locked`: IT
    * staff's settings forbid adding, removing, enabling or disabling entries (issue 12); the machine
    * policy can lock it too. `useManagedStore`: certificates added to the managed store anchor
-   * chains (off: only the built-in list and what a command names for one run).
+   * chains (off: only the built-in list and what a command names for one run). `useBuiltinList`:
+   * the built-in Vietnamese list anchors chains (off: an office that trusts only what IT staff add).
    */
   trust: object({
     locked: withDefault(boolean(), false),
     useManagedStore: withDefault(boolean(), true),
+    useBuiltinList: withDefault(boolean(), true),
   }),
   /** Identities other than tokens: .p12/.pfx files and the demo identity; a policy usually turns them off. */
   identities: object({

@@ -2,7 +2,7 @@
 // refused (SETTING_LOCKED, exit 1, nothing done); `kyso trust` cannot change a store locked by the
 // policy or by settings.json; --p12 and --demo are refused when the policy turns them off; a broken
 // policy file is reported by every command and by `kyso doctor`, and the safest settings apply.
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -89,6 +89,70 @@ describe('options that override a locked setting', () => {
     await writePolicy({ locked: ['tsa'] });
     const r = await kyso(['tokens', '--module', path.join(dir, 'missing.so'), '--json']);
     expect(r.stderr).not.toContain('SETTING_LOCKED');
+  });
+});
+
+describe('kyso settings', () => {
+  const settingsFile = (): string => path.join(home, 'settings.json');
+
+  it('set of a locked key is refused (exit 1, SETTING_LOCKED, the reason in Vietnamese and English); the file is untouched', async () => {
+    await writeUser({ tsa: { retries: 1 } });
+    await writePolicy({
+      settings: { tsa: { url: 'http://tsa.policy.example.vn' } },
+      locked: { 'tsa.url': 'Dùng TSA của Bộ' },
+    });
+    const before = await readFile(settingsFile(), 'utf8');
+    const vi = await kyso(['settings', 'set', 'tsa.url', 'http://tsa.other.example.vn']);
+    expect(vi.code).toBe(1);
+    expect(vi.stderr).toContain(
+      'Cài đặt "tsa.url" (kyso settings set) đã bị khóa bởi chính sách của máy: Dùng TSA của Bộ; không thay đổi được. [SETTING_LOCKED]',
+    );
+    const en = await kyso(['settings', 'set', 'tsa', '{}', '--lang', 'en']);
+    expect(en.code).toBe(1);
+    expect(en.stderr).toContain(
+      'The setting "tsa.url" (kyso settings set) is locked by the machine policy: Dùng TSA của Bộ',
+    );
+    const unset = await kyso(['settings', 'unset', 'tsa.url']);
+    expect(unset.code).toBe(1);
+    expect(unset.stderr).toContain('[SETTING_LOCKED]');
+    expect(await readFile(settingsFile(), 'utf8')).toBe(before);
+  });
+
+  it('set of an unlocked key is saved; list shows each value with its source and lock', async () => {
+    await writeUser({});
+    await writePolicy({
+      settings: { tsa: { url: 'http://tsa.policy.example.vn', retries: 5 } },
+      locked: { 'tsa.url': 'Dùng TSA của Bộ' },
+    });
+    const set = await kyso(['settings', 'set', 'tsa.timeoutMs', '5000']);
+    expect(set.code, set.stderr).toBe(0);
+    expect(JSON.parse(await readFile(settingsFile(), 'utf8'))).toEqual({ tsa: { timeoutMs: 5000 } });
+    const list = await kyso(['settings', 'list', '--lang', 'en']);
+    expect(list.code, list.stderr).toBe(0);
+    expect(list.stdout).toContain(
+      'tsa.url = "http://tsa.policy.example.vn"  [machine policy, LOCKED: Dùng TSA của Bộ]',
+    );
+    expect(list.stdout).toContain('tsa.retries = 5  [machine policy]');
+    expect(list.stdout).toContain('tsa.timeoutMs = 5000  [settings.json]');
+    expect(list.stdout).toContain('revocation.mode = "online"  [default]');
+    const json = await kyso(['settings', 'get', 'tsa.url', '--json']);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      key: 'tsa.url',
+      source: 'policy',
+      locked: { by: 'policy', reason: 'Dùng TSA của Bộ' },
+    });
+  });
+
+  it('a value the schema refuses is SETTINGS_INVALID and nothing is written', async () => {
+    await writePolicy({});
+    await writeUser({ tsa: { retries: 1 } });
+    const before = await readFile(settingsFile(), 'utf8');
+    const r = await kyso(['settings', 'set', 'tsa.retries', '"many"', '--lang', 'en']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('[SETTINGS_INVALID]');
+    expect(await readFile(settingsFile(), 'utf8')).toBe(before);
+    const unknown = await kyso(['settings', 'set', 'tsa.ulr', 'x']);
+    expect(unknown.code).toBe(2);
   });
 });
 

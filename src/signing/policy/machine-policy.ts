@@ -108,7 +108,7 @@ export function safestPolicy(reason: string): MachinePolicy {
   return {
     settings: {
       identities: { p12: false, demo: false },
-      trust: { locked: true, useManagedStore: false },
+      trust: { locked: true, useManagedStore: false, useBuiltinList: true },
       revocation: { checkBeforeSigning: 'always', whenUnavailable: 'refuse' },
     },
     locks,

@@ -7,7 +7,11 @@ export async function assertTrustStoreWritable(home: string, option?: string): P
   (await loadEffectiveSettings(home)).assertUnlocked('trust', option);
 }
 
-/** Whether certificates added to the managed store anchor chains (off under the safest settings). */
-export async function managedStoreInUse(home: string): Promise<boolean> {
-  return (await loadEffectiveSettings(home)).settings.trust.useManagedStore;
+/**
+ * Which stores anchor chains here: the managed store (off under the safest settings) and the
+ * built-in list (a policy may turn it off).
+ */
+export async function trustSourcesInUse(home: string): Promise<{ managed: boolean; builtin: boolean }> {
+  const { trust } = (await loadEffectiveSettings(home)).settings;
+  return { managed: trust.useManagedStore, builtin: trust.useBuiltinList };
 }

@@ -12,7 +12,7 @@ import { kysoHome } from '../home.js';
 import { parseCertificateBundle, readCertificateFiles } from '../x509/certificate-files.js';
 import { builtinCertificates, readDisabledFingerprints } from './builtin-trust.js';
 import { readCertificate, type PoolCertificate } from './certificate-pool.js';
-import { assertTrustStoreWritable, managedStoreInUse } from './trust-lock.js';
+import { assertTrustStoreWritable, trustSourcesInUse } from './trust-lock.js';
 
 export interface TrustedCertificate {
   /** SHA-256 of the DER, lowercase hex: how IT staff compare it with the CA's publication. */
@@ -196,10 +196,13 @@ export async function loadTrustStore(sources: TrustStoreSources = {}): Promise<T
       }
     }
   }
-  // Listing shows the managed store whatever the settings; verifying uses it unless they turn it off.
-  const useManaged =
-    sources.managed !== false &&
-    (sources.keepDisabled === true || (await managedStoreInUse(sources.home ?? kysoHome())));
+  // Listing shows both stores whatever the settings; verifying uses each unless they turn it off.
+  const listing = sources.keepDisabled === true;
+  const inUse =
+    listing || (sources.managed === false && sources.builtin === false)
+      ? { managed: true, builtin: true }
+      : await trustSourcesInUse(sources.home ?? kysoHome());
+  const useManaged = sources.managed !== false && inUse.managed;
   if (useManaged) {
     const dir = managedTrustDir(sources.home);
     let names: string[] = [];
@@ -222,7 +225,7 @@ export async function loadTrustStore(sources: TrustStoreSources = {}): Promise<T
       }
     }
   }
-  if (sources.builtin !== false) {
+  if (sources.builtin !== false && inUse.builtin) {
     for (const c of builtinCertificates()) store.addKnown(c.bytes, 'builtin', c.role === 'root');
   }
   // Disabled entries are off whichever source brought them, except a file named for this run.

@@ -2,7 +2,7 @@
 // test can lock each key in turn and see the user's value give way to the policy's.
 export const SAMPLE_USER_SETTINGS = {
   pkcs11: { modules: ['/opt/token/libvendor.so'], searchCatalogue: false },
-  trust: { locked: true, useManagedStore: false },
+  trust: { locked: true, useManagedStore: false, useBuiltinList: false },
   identities: { p12: false, demo: false },
   intermediates: ['/opt/ca/intermediate.pem'],
   network: { proxy: 'http://proxy.example.gov.vn:3128', noProxy: ['.example.gov.vn'] },

@@ -19,6 +19,7 @@ import { getPath } from '../../../src/signing/policy/json-paths.js';
 import { KysoError } from '../../../src/shared/errors.js';
 import { messageFor } from '../../../src/shared/messages.js';
 import { SAMPLE_USER_SETTINGS } from './policy-sample.js';
+import { loadTrustStore } from '../../../src/signing/verify/trust-store.js';
 
 let dir = '';
 let home = '';
@@ -231,6 +232,28 @@ describe('settings.json locks the trust store itself (issue 12)', () => {
   });
 });
 
+describe('the trust store follows the policy', () => {
+  it('the built-in list anchors chains unless the policy turns it off', async () => {
+    const saved = process.env['KYSO_POLICY'];
+    process.env['KYSO_POLICY'] = policyFile;
+    try {
+      await writeUser({});
+      await writePolicy({});
+      const on = await loadTrustStore({ home });
+      expect(on.list().some((c) => c.source === 'builtin')).toBe(true);
+      await writePolicy({ settings: { trust: { useBuiltinList: false } }, locked: ['trust'] });
+      const off = await loadTrustStore({ home });
+      expect(off.list().filter((c) => c.source === 'builtin')).toEqual([]);
+      // kyso trust list still shows the list, so IT staff see what is turned off
+      const listing = await loadTrustStore({ home, keepDisabled: true });
+      expect(listing.list().some((c) => c.source === 'builtin')).toBe(true);
+    } finally {
+      if (saved === undefined) delete process.env['KYSO_POLICY'];
+      else process.env['KYSO_POLICY'] = saved;
+    }
+  });
+});
+
 describe('.p12 files and the demo identity', () => {
   it('a policy that turns them off and locks them refuses both, whatever settings.json says', async () => {
     await writePolicy({
@@ -273,7 +296,7 @@ describe('a broken policy file', () => {
       await writePolicy(content);
       await writeUser({
         identities: { p12: true, demo: true },
-        trust: { locked: false, useManagedStore: true },
+        trust: { locked: false, useManagedStore: true, useBuiltinList: false },
         revocation: { checkBeforeSigning: 'never', whenUnavailable: 'warn' },
         tsa: { url: 'http://tsa.user.example.vn' },
       });
@@ -283,7 +306,7 @@ describe('a broken policy file', () => {
       const e = await load();
       expect(e.policy.status).toBe('invalid');
       expect(e.settings.identities).toEqual({ p12: false, demo: false });
-      expect(e.settings.trust).toEqual({ locked: true, useManagedStore: false });
+      expect(e.settings.trust).toEqual({ locked: true, useManagedStore: false, useBuiltinList: true });
       expect(e.settings.revocation.checkBeforeSigning).toBe('always');
       expect(e.settings.revocation.whenUnavailable).toBe('refuse');
       // what the safest settings do not cover stays the user's
