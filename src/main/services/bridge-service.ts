@@ -28,7 +28,8 @@ import {
 } from '../../signing/bridge-api.js';
 import { readCertificateFiles } from '../../signing/certificates-api.js';
 import { signingRevocationPolicyFromSettings, type PdfSignOptions } from '../../signing/sign-api.js';
-import { loadSettings, type Settings } from '../../signing/settings.js';
+import { loadEffectiveSettings, loadSettings, type Settings } from '../../signing/settings.js';
+import { assertChangeAllowed } from './policy-service.js';
 import {
   loadBridgeSettings,
   normalizeOrigins,
@@ -88,6 +89,8 @@ export class BridgeService {
   #preset: readonly string[] = [];
   #port = 0;
   #mode: 'tls' | 'plain' | 'both' = 'tls';
+  /** The machine policy locks bridge.allowedOrigins: only its (preset) origins apply. */
+  #originsLocked = false;
   #error: ContractError | null = null;
   #language: Language = 'vi';
   /** Questions on screen, by request id. */
@@ -132,9 +135,13 @@ export class BridgeService {
     await this.#running?.close();
     this.#running = null;
     this.#error = null;
-    const settings = await loadSettings(this.#options.home);
+    const effective = await loadEffectiveSettings(this.#options.home);
+    const { settings } = effective;
     this.#preset = normalizeOrigins(settings.bridge.allowedOrigins);
-    this.#port = this.#settings.port ?? settings.bridge.port;
+    // What the machine policy locks, the app's own choice does not change.
+    this.#originsLocked = effective.lockOf('bridge.allowedOrigins') !== null;
+    const portLocked = effective.lockOf('bridge.port') !== null;
+    this.#port = portLocked ? settings.bridge.port : (this.#settings.port ?? settings.bridge.port);
     this.#mode = settings.bridge.mode;
     if (!this.#settings.enabled) return;
     try {
@@ -142,7 +149,7 @@ export class BridgeService {
       this.#running = await startBridge({
         identity: this.#identity(),
         confirm: (request, signal) => this.#confirm(request, signal),
-        allowedOrigins: [...new Set([...this.#preset, ...this.#settings.allowedOrigins])],
+        allowedOrigins: [...new Set([...this.#preset, ...this.#userOrigins()])],
         port: this.#port,
         mode: this.#mode,
         lang: this.#language,
@@ -319,6 +326,10 @@ export class BridgeService {
     this.#options.emit({ kind: 'bridge-request-closed', requestId, outcome, message });
   }
 
+  #userOrigins(): readonly string[] {
+    return this.#originsLocked ? [] : this.#settings.allowedOrigins;
+  }
+
   status(): BridgeStatusView {
     const running = this.#running;
     const scheme = this.#mode === 'plain' ? 'ws' : 'wss';
@@ -328,7 +339,7 @@ export class BridgeService {
       port: running?.port ?? this.#port,
       mode: this.#mode,
       url: running ? `${scheme}://127.0.0.1:${running.port}` : null,
-      allowedOrigins: this.#settings.allowedOrigins,
+      allowedOrigins: this.#userOrigins(),
       presetOrigins: this.#preset,
       queueLength: this.#active.size,
       pending: [...this.#pending.values()].map((p) => p.view),
@@ -347,10 +358,20 @@ export class BridgeService {
       },
       'bridge.settings.set': async (request, ctx) => {
         this.#language = ctx.language;
+        const allowedOrigins = normalizeOrigins(request.allowedOrigins);
+        // The machine policy's locks: the port in force, and no site beyond its preset ones.
+        const effective = await loadEffectiveSettings(this.#options.home);
+        const port = effective.settings.bridge.port;
+        if (effective.lockOf('bridge.port') !== null) {
+          assertChangeAllowed(effective, 'bridge.port', request.port, port, 'port');
+        }
+        const preset = new Set(normalizeOrigins(effective.settings.bridge.allowedOrigins));
+        const added = allowedOrigins.filter((o) => !preset.has(o));
+        assertChangeAllowed(effective, 'bridge.allowedOrigins', added, [], 'allowedOrigins');
         const settings: BridgeAppSettings = {
           enabled: request.enabled,
           port: request.port,
-          allowedOrigins: normalizeOrigins(request.allowedOrigins),
+          allowedOrigins,
           certificate: request.certificate === undefined ? this.#settings.certificate : request.certificate,
         };
         await this.#serialise(async () => {

@@ -6,6 +6,7 @@ import type { EngineChannel } from './channel-sides.js';
 import { documentHandlers } from './document-service.js';
 import type { CredentialVault } from './credential-vault.js';
 import { outboxHandlers } from './outbox-service.js';
+import { policyHandlers } from './policy-service.js';
 import type { Handlers } from './service-types.js';
 import { signHandlers } from './sign-service.js';
 import { tokenHandlers } from './tokens-service.js';
@@ -26,5 +27,6 @@ export function engineHandlers(
     ...verifyHandlers(),
     ...bridge.handlers(),
     ...outboxHandlers(vault ? { vault } : {}),
+    ...policyHandlers(),
   };
 }

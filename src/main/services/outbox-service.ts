@@ -17,7 +17,7 @@ import { KysoError } from '../../shared/errors.js';
 import { messageFor } from '../../shared/messages.js';
 import { Secret } from '../../shared/secret.js';
 import { kysoHome } from '../../signing/home.js';
-import { loadSettings, type Settings } from '../../signing/settings.js';
+import { loadEffectiveSettings, type Settings } from '../../signing/settings.js';
 import {
   adaptersFromSettings,
   flushOutbox,
@@ -31,6 +31,7 @@ import {
 } from '../../signing/upload-api.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { memoryVault, type CredentialVault } from './credential-vault.js';
+import { assertChangeAllowed } from './policy-service.js';
 import type { Handlers } from './service-types.js';
 
 export const UPLOAD_TOKEN_ENV = 'KYSO_UPLOAD_TOKEN';
@@ -64,10 +65,22 @@ async function loadAppUpload(): Promise<AppUpload> {
   }
 }
 
-/** settings.json with the app's destination applied on top. */
+/**
+ * settings.json (with the machine policy) and the app's destination on top, except where the policy
+ * locks the key: there the policy's value holds whatever app-upload.json says.
+ */
 async function effectiveSettings(): Promise<Settings> {
-  const settings = await loadSettings();
-  const app = await loadAppUpload();
+  const effective = await loadEffectiveSettings();
+  const { settings } = effective;
+  const stored = await loadAppUpload();
+  const free = (key: string): boolean => effective.lockOf(key) === null;
+  const app: AppUpload = {
+    ...(stored.adapter !== undefined && free('upload.adapter') ? { adapter: stored.adapter } : {}),
+    ...(stored.server !== undefined && free('upload.server') ? { server: stored.server } : {}),
+    ...(stored.folderPath !== undefined && free('upload.folder.path')
+      ? { folderPath: stored.folderPath }
+      : {}),
+  };
   return {
     ...settings,
     upload: {
@@ -261,13 +274,39 @@ export function outboxHandlers(options: OutboxServiceOptions = {}): Handlers<Out
     'upload.settings.get': async () => settingsView(),
 
     'upload.settings.set': async (request) => {
+      // A locked destination (machine policy) is refused, before anything is written.
+      const effective = await loadEffectiveSettings();
+      const inForce = await effectiveSettings();
+      if (request.adapter !== undefined) {
+        assertChangeAllowed(effective, 'upload.adapter', request.adapter, inForce.upload.adapter, 'adapter');
+      }
+      if (request.server !== undefined) {
+        assertChangeAllowed(
+          effective,
+          'upload.server',
+          request.server,
+          inForce.upload.server ?? null,
+          'server',
+        );
+      }
+      if (request.folderPath !== undefined) {
+        const wanted = request.folderPath === null ? null : path.resolve(request.folderPath);
+        const now = inForce.upload.folder.path ?? null;
+        assertChangeAllowed(
+          effective,
+          'upload.folder.path',
+          wanted,
+          now === null ? null : path.resolve(now),
+          'folderPath',
+        );
+      }
       const current = await loadAppUpload();
       const next: AppUpload = { ...current };
       if (request.adapter !== undefined) next.adapter = request.adapter;
       if (request.server === null) delete next.server;
       else if (request.server !== undefined) {
         // Same rule as --server: http(s), no credentials in the URL (it would be stored with each item).
-        uploadDestination(await loadSettings(), { server: request.server });
+        uploadDestination(effective.settings, { server: request.server });
         next.server = request.server;
       }
       if (request.folderPath === null) delete next.folderPath;

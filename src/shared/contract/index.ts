@@ -5,3 +5,4 @@ export * from './bridge.js';
 export * from './client.js';
 export * from './wire.js';
 export * from './local-bridge.js';
+export * from './policy.js';

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import type { ErrorCode } from '../errors.js';
 import type { BridgePreview, BridgeStatusView } from './local-bridge.js';
+import { POLICY_REQUESTS, type PolicyResults } from './policy.js';
 
 // ---------------------------------------------------------------------------------------------
 // Building blocks
@@ -213,6 +214,9 @@ export const REQUESTS = {
     }),
   },
   'bridge.preview': { request: z.strictObject({ requestId: z.number().int().positive() }) },
+
+  // The machine policy (issue 14 point 4): contract/policy.ts.
+  ...POLICY_REQUESTS,
 } as const;
 
 export type Channel = keyof typeof REQUESTS;
@@ -472,7 +476,7 @@ export interface UploadSettingsView {
   readonly needsCredential: boolean;
 }
 
-export interface RequestResults {
+export interface RequestResults extends PolicyResults {
   'app.info': AppInfo;
   'app.setLanguage': { readonly language: Language };
   'app.takeOpenFiles': { readonly paths: readonly string[] };
