@@ -92,7 +92,10 @@ async function loadCommand(name: string): Promise<Command | undefined> {
     return (await import('./outbox-command.js')).outboxCommand;
   if (name === 'trust' && (typeof __KYSO_ONLY_COMMAND__ !== 'string' || __KYSO_ONLY_COMMAND__ === 'trust'))
     return (await import('./trust-command.js')).trustCommand;
-  if (name === 'settings' && (typeof __KYSO_ONLY_COMMAND__ !== 'string' || __KYSO_ONLY_COMMAND__ === 'settings'))
+  if (
+    name === 'settings' &&
+    (typeof __KYSO_ONLY_COMMAND__ !== 'string' || __KYSO_ONLY_COMMAND__ === 'settings')
+  )
     return (await import('./settings-command.js')).settingsCommand;
   if (name === 'bridge' && (typeof __KYSO_ONLY_COMMAND__ !== 'string' || __KYSO_ONLY_COMMAND__ === 'bridge'))
     return (await import('./bridge-command.js')).bridgeCommand;
