@@ -5,6 +5,7 @@ import type { KysoClient } from '../shared/contract/index.js';
 import { AppContext, type AppContextValue } from './app-context.js';
 import { translator, type Language } from './i18n/translate.js';
 import { Sidebar, type ScreenName } from './layout/Sidebar.js';
+import { PolicyBanner } from './components/PolicyBanner.js';
 import { BridgeRequests } from './screens/bridge/BridgeRequests.js';
 import { SignScreen } from './screens/sign/SignScreen.js';
 
@@ -94,6 +95,7 @@ export function App({ client, onLanguage }: { client: KysoClient; onLanguage: (l
       <div className="shell" data-ready={ready || undefined}>
         <Sidebar screen={screen} onNavigate={setScreen} />
         <main className="main">
+          <PolicyBanner />
           {restarted !== null && (
             <div className="banner" role="alert">
               <span>{t('app.engineRestarted', { reason: restarted })}</span>

@@ -1,9 +1,11 @@
 // English, the optional language. A Record over vi.ts's keys: a missing translation does not compile.
 import { bridgeEn } from './bridge-en.js';
+import { policyEn } from './policy-en.js';
 import type { MessageKey } from './vi.js';
 
 export const en: Record<MessageKey, string> = {
   ...bridgeEn,
+  ...policyEn,
   'app.name': 'Kyso',
   'app.tagline': 'Document signing',
   'app.loading': 'Starting…',

@@ -4,6 +4,8 @@ import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react'
 import type { BridgeStatusView, ContractError } from '../../../shared/contract/index.js';
 import { useApp } from '../../app-context.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
+import { LockedNote } from '../../components/LockedNote.js';
+import { usePolicy } from '../../policy/use-policy.js';
 import { choicesOf, usable, type CertificateChoice } from '../sign/sign-state.js';
 import './bridge.css';
 
@@ -18,6 +20,10 @@ export function BridgeSettings({ active }: { active: boolean }) {
   const [saved, setSaved] = useState(false);
   const [busy, setBusy] = useState(false);
   const form = useRef<HTMLFormElement>(null);
+  // What the machine policy locks shows disabled, with IT staff's reason (the service refuses it too).
+  const policy = usePolicy();
+  const portLock = policy.lockOf('bridge.port');
+  const originsLock = policy.lockOf('bridge.allowedOrigins');
 
   const load = useCallback(async () => {
     const [s, tokens] = await Promise.all([client.call('bridge.status', {}), client.call('tokens.list', {})]);
@@ -37,16 +43,20 @@ export function BridgeSettings({ active }: { active: boolean }) {
     setBusy(true);
     setSaved(false);
     setError(null);
+    // A disabled (locked) field is not in the form's data: the value in force is sent back.
     const r = await client.call('bridge.settings.set', {
       enabled: data.get('enabled') === 'on',
-      port: Number(data.get('port')),
+      port: portLock !== null ? status!.port : Number(data.get('port')),
       allowedOrigins: String(data.get('origins') ?? '')
         .split(/\s+/)
         .filter((o) => o !== ''),
       certificate: chosen ? chosen.ref : null,
     });
     setBusy(false);
-    if (!r.ok) return setError(r.error);
+    if (!r.ok) {
+      if (r.error.code === 'SETTING_LOCKED') void policy.reload();
+      return setError(r.error);
+    }
     setStatus(r.value);
     setSaved(true);
   };
@@ -82,7 +92,16 @@ export function BridgeSettings({ active }: { active: boolean }) {
         </label>
         <div className="field">
           <label htmlFor="bridge-port">{t('bridge.settings.port')}</label>
-          <input id="bridge-port" name="port" type="number" min={1} max={65535} defaultValue={status.port} />
+          <input
+            id="bridge-port"
+            name="port"
+            type="number"
+            min={1}
+            max={65535}
+            defaultValue={status.port}
+            disabled={portLock !== null}
+          />
+          <LockedNote settingKey="bridge.port" lock={portLock} />
         </div>
         <div className="field">
           <label htmlFor="bridge-origins">{t('bridge.settings.origins')}</label>
@@ -92,7 +111,9 @@ export function BridgeSettings({ active }: { active: boolean }) {
             rows={3}
             spellCheck={false}
             defaultValue={status.allowedOrigins.join('\n')}
+            disabled={originsLock !== null}
           />
+          <LockedNote settingKey="bridge.allowedOrigins" lock={originsLock} />
           {status.presetOrigins.length > 0 && (
             <span className="hint">
               {t('bridge.settings.preset', { origins: status.presetOrigins.join(', ') })}

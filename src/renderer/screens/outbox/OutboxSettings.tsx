@@ -5,6 +5,8 @@ import { useEffect, useState } from 'react';
 import type { ContractError, UploadSettingsView } from '../../../shared/contract/index.js';
 import { useApp } from '../../app-context.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
+import { LockedNote } from '../../components/LockedNote.js';
+import { usePolicy } from '../../policy/use-policy.js';
 
 export function OutboxSettings({
   settings,
@@ -21,6 +23,11 @@ export function OutboxSettings({
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ContractError | null>(null);
   const [saved, setSaved] = useState<'destination' | 'credential' | null>(null);
+  // What the machine policy locks shows disabled, with IT staff's reason (the service refuses it too).
+  const policy = usePolicy();
+  const adapterLock = policy.lockOf('upload.adapter');
+  const serverLock = policy.lockOf('upload.server');
+  const folderLock = policy.lockOf('upload.folder.path');
 
   useEffect(() => {
     if (!settings) return;
@@ -40,6 +47,7 @@ export function OutboxSettings({
     setBusy(false);
     if (!r.ok) {
       setError(r.error);
+      if (r.error.code === 'SETTING_LOCKED') void policy.reload();
       return;
     }
     setSaved(what);
@@ -77,12 +85,14 @@ export function OutboxSettings({
                   type="radio"
                   name="upload-adapter"
                   checked={adapter === a}
+                  disabled={adapterLock !== null}
                   onChange={() => setAdapter(a)}
                 />
                 {t(`upload.adapter.${a}`)}
               </label>
             ))}
           </div>
+          <LockedNote settingKey="upload.adapter" lock={adapterLock} />
           {adapter === 'rest' ? (
             <label className="field">
               {t('upload.server')}
@@ -90,13 +100,21 @@ export function OutboxSettings({
                 type="url"
                 value={server}
                 placeholder="https://motcua.example.gov.vn/api"
+                disabled={serverLock !== null}
                 onChange={(e) => setServer(e.target.value)}
               />
+              <LockedNote settingKey="upload.server" lock={serverLock} />
             </label>
           ) : (
             <label className="field">
               {t('upload.folder')}
-              <input type="text" value={folder} onChange={(e) => setFolder(e.target.value)} />
+              <input
+                type="text"
+                value={folder}
+                disabled={folderLock !== null}
+                onChange={(e) => setFolder(e.target.value)}
+              />
+              <LockedNote settingKey="upload.folder.path" lock={folderLock} />
             </label>
           )}
           <p style={{ margin: '10px 0 0' }}>
