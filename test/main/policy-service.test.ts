@@ -148,6 +148,25 @@ describe('upload.settings.set', () => {
   });
 });
 
+describe('token libraries', () => {
+  it('a policy that locks pkcs11.modules leaves out KYSO_PKCS11_MODULE, in the app as in the CLI', async () => {
+    const library = path.join(dir, 'libvendor-not-installed.so');
+    const saved = process.env['KYSO_PKCS11_MODULE'];
+    process.env['KYSO_PKCS11_MODULE'] = library;
+    try {
+      writePolicy({ settings: { pkcs11: { searchCatalogue: false } } });
+      const open = await ok('tokens.list', {});
+      expect(open.modules.map((m) => m.path)).toContain(library);
+      writePolicy({ settings: { pkcs11: { searchCatalogue: false } }, locked: ['pkcs11'] });
+      const locked = await ok('tokens.list', {});
+      expect(locked.modules.map((m) => m.path)).not.toContain(library);
+    } finally {
+      if (saved === undefined) delete process.env['KYSO_PKCS11_MODULE'];
+      else process.env['KYSO_PKCS11_MODULE'] = saved;
+    }
+  });
+});
+
 describe('bridge.settings.set', () => {
   const request = (port: number, allowedOrigins: string[]): RequestOf<'bridge.settings.set'> => ({
     enabled: false,

@@ -2,7 +2,7 @@
 // known drivers name, as for the CLI. A request names a library by path; one outside this list is
 // refused, so the renderer can never make the engine load an arbitrary shared library.
 import { KysoError } from '../../shared/errors.js';
-import { loadSettings, type Settings } from '../../signing/settings.js';
+import { loadEffectiveSettings, loadSettings, type Settings } from '../../signing/settings.js';
 import type { CertificateInfo } from '../../signing/certificates-api.js';
 import {
   resolveModuleRequests,
@@ -12,23 +12,29 @@ import {
 } from '../../signing/tokens-api.js';
 import type { CertificateRef } from '../../shared/contract/index.js';
 
-export function configuredModules(settings: Settings): ModuleRequest[] {
+export function configuredModules(settings: Settings, env: NodeJS.ProcessEnv = process.env): ModuleRequest[] {
   return resolveModuleRequests({
     explicit: [],
     settings: settings.pkcs11.modules,
-    env: process.env,
+    env,
     catalogue: settings.pkcs11.searchCatalogue,
   });
 }
 
+/** The environment's libraries count unless the machine policy locks the list (as for the CLI). */
+async function moduleEnv(): Promise<NodeJS.ProcessEnv> {
+  return (await loadEffectiveSettings()).lockOf('pkcs11.modules') === null ? process.env : {};
+}
+
 /** All configured libraries, loaded and probed. Close it after use. */
 export async function openAllModules(settings?: Settings): Promise<TokenManager> {
-  return TokenManager.open(configuredModules(settings ?? (await loadSettings())));
+  return TokenManager.open(configuredModules(settings ?? (await loadSettings()), await moduleEnv()));
 }
 
 /** Only the library at `modulePath`, when it is one of the configured ones. Close it after use. */
 export async function openModule(modulePath: string, settings?: Settings): Promise<TokenManager> {
-  const requests = configuredModules(settings ?? (await loadSettings())).filter((r) => r.path === modulePath);
+  const configured = configuredModules(settings ?? (await loadSettings()), await moduleEnv());
+  const requests = configured.filter((r) => r.path === modulePath);
   if (requests.length === 0) {
     throw new KysoError('PKCS11_MODULE_NOT_FOUND', `${modulePath} is not a configured token library`, {
       details: { path: modulePath },
