@@ -217,7 +217,8 @@ describe('TSA failures', () => {
       url: flaky.url,
       digest: 'sha256',
       data: bytes,
-      timeoutMs: 500,
+      // Room for the answered second request on a loaded machine (500 ms once timed it out too).
+      timeoutMs: 2500,
       retries: 2,
       retryDelayMs: 10,
       onEvent: (e) => events.push(e),

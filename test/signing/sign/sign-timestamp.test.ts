@@ -87,7 +87,9 @@ describe('B-T', () => {
         input,
         output,
         signer: chairman,
-        options: { tsa: { url: slow.url, timeoutMs: 500, retries: 2, retryDelayMs: 50 } },
+        // The first request hangs until the timeout; the timeout leaves the second (answered) request
+        // room on a loaded machine, where 500 ms once timed it out too and made a second retry.
+        options: { tsa: { url: slow.url, timeoutMs: 2500, retries: 2, retryDelayMs: 50 } },
         onProgress: (p) => events.push(p),
       });
       const kinds = events.flatMap((e) => (e.stage === 'timestamp' ? [e.event.kind] : []));
