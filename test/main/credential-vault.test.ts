@@ -21,6 +21,7 @@ import type { EngineSupervisor } from '../../src/main/engine/engine-supervisor.j
 import { startOnestopServer, type OnestopServer } from '../../src/onestop/onestop-server.js';
 import type { Channel, Result, ResultOf, RequestOf } from '../../src/shared/contract/index.js';
 import { sha256File } from '../../src/signing/upload/queue-document.js';
+import { Secret } from '../../src/shared/secret.js';
 import { DOSSIER, makeSignedResults, testTrust, trustTestRoot } from '../upload/upload-documents.js';
 import { startEngine } from './app-support.js';
 
@@ -28,9 +29,10 @@ const TOKEN = 'vault-os-token-5d1e9b7c3a';
 const KEY = Buffer.alloc(32, 7); // the fake OS's fixed key
 
 /** Stands in for Electron's safeStorage: AES-256-GCM, "v10" prefix as Chromium writes it. */
-function fakeSafeStorage(available: () => boolean): SafeStorageLike {
+function fakeSafeStorage(available: () => boolean, backend?: string): SafeStorageLike {
   return {
     isEncryptionAvailable: available,
+    ...(backend === undefined ? {} : { getSelectedStorageBackend: () => backend }),
     encryptString: (text) => {
       const iv = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', KEY, iv);
@@ -221,6 +223,30 @@ describe('the upload credential in the OS secret store, through the host to the 
     const r = await call('upload.settings.set', { credential: { set: '   ' } });
     expect(r.ok || r.error.code).toBe('CONTRACT_INVALID_REQUEST');
     expect(existsSync(path.join(home, UPLOAD_CREDENTIAL_FILE))).toBe(false);
+  });
+});
+
+describe('the Linux fallback store', () => {
+  it("Chromium's basic_text (a key in its source) counts as no store: nothing written, the code says so", async () => {
+    const file = path.join(root, 'basic-text.bin');
+    const vault = safeStorageVault(
+      fakeSafeStorage(() => true, 'basic_text'),
+      file,
+    );
+    await expect(vault.store(new Secret(TOKEN))).rejects.toMatchObject({
+      code: 'UPLOAD_CREDENTIAL_STORE_UNAVAILABLE',
+    });
+    expect(existsSync(file)).toBe(false);
+    // A real secret store (gnome_libsecret, kwallet5…) is used.
+    const real = safeStorageVault(
+      fakeSafeStorage(() => true, 'gnome_libsecret'),
+      file,
+    );
+    await real.store(new Secret(TOKEN));
+    expect(readFileSync(file).toString('latin1')).not.toContain(TOKEN);
+    expect((await real.read())?.reveal()).toBe(TOKEN);
+    // Read back through basic_text: as if there were none.
+    expect(await vault.read()).toBeUndefined();
   });
 });
 

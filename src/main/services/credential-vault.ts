@@ -37,6 +37,8 @@ export const UPLOAD_CREDENTIAL_FILE = 'upload-credential.bin';
 /** The part of Electron's safeStorage the vault uses (main process only). */
 export interface SafeStorageLike {
   isEncryptionAvailable(): boolean;
+  /** Linux only (Electron): which store encrypts; 'basic_text' is a fixed key, not a secret store. */
+  getSelectedStorageBackend?(): string;
   encryptString(plainText: string): Buffer;
   decryptString(encrypted: Buffer): string;
 }
@@ -46,6 +48,12 @@ export interface SafeStorageLike {
  * libsecret) in `file`, written atomically. Without OS encryption nothing is stored.
  */
 export function safeStorageVault(safeStorage: SafeStorageLike, file: string): CredentialVault {
+  // On Linux without a Secret Service or KWallet, Chromium still "encrypts", with a key written in
+  // its source ('basic_text'): that is plain text to anyone who reads the file, so it counts as no
+  // OS store at all.
+  const available = (): boolean =>
+    safeStorage.isEncryptionAvailable() &&
+    !['basic_text', 'unknown'].includes(safeStorage.getSelectedStorageBackend?.() ?? '');
   return {
     kind: 'os',
     read: async () => {
@@ -55,7 +63,7 @@ export function safeStorageVault(safeStorage: SafeStorageLike, file: string): Cr
       } catch {
         return undefined;
       }
-      if (!safeStorage.isEncryptionAvailable()) return undefined;
+      if (!available()) return undefined;
       try {
         return new Secret(safeStorage.decryptString(encrypted));
       } catch {
@@ -64,7 +72,7 @@ export function safeStorageVault(safeStorage: SafeStorageLike, file: string): Cr
       }
     },
     store: async (secret) => {
-      if (!safeStorage.isEncryptionAvailable()) {
+      if (!available()) {
         throw new KysoError('UPLOAD_CREDENTIAL_STORE_UNAVAILABLE', 'the OS secret store is not available');
       }
       await writeFileAtomic(file, safeStorage.encryptString(secret.reveal()));
