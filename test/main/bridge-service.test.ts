@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import {
   WIRE_PATH,
-  decodeWire,
+  decodeWireFrame,
   encodeWire,
   type BridgeEvent,
   type BridgePreview,
@@ -42,8 +42,8 @@ class Window {
   readonly events: BridgeEvent[] = [];
   #n = 0;
   constructor(readonly ws: WebSocket) {
-    ws.on('message', (data) => {
-      const m = decodeWire(String(data)) as ServerMessage;
+    ws.on('message', (data, isBinary) => {
+      const m = decodeWireFrame(isBinary ? new Uint8Array(data as Buffer) : String(data)) as ServerMessage;
       if (m.type === 'event') {
         this.events.push(m.event);
         for (const w of [...this.#waiters])

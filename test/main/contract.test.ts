@@ -7,6 +7,8 @@ import {
   REQUESTS,
   createKysoClient,
   decodeWire,
+  decodeWireFrame,
+  encodeWireFrame,
   encodeWire,
   type BridgeEvent,
   type KysoBridge,
@@ -157,6 +159,43 @@ describe('wire encoding', () => {
     const evil = decodeWire('{"__proto__":{"polluted":true},"a":1}') as Record<string, unknown>;
     expect(Object.getPrototypeOf(evil)).toBe(Object.prototype);
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+  });
+});
+
+describe('binary frames (host → browser)', () => {
+  const message = (bytes: Uint8Array[]) => ({
+    type: 'result',
+    callId: 'c1',
+    result: { ok: true, value: { parts: bytes, size: 9, name: 'Quyết định.pdf' } },
+  });
+
+  it('a message with many bytes goes as one binary frame and comes back equal, each value its own copy', () => {
+    const a = new Uint8Array(300_000).map((_, i) => i % 253);
+    const b = new Uint8Array(5).fill(7);
+    const frame = encodeWireFrame(message([a, b]));
+    expect(frame).toBeInstanceOf(Uint8Array);
+    // Smaller than base64 in JSON would be (a third larger than the bytes).
+    expect((frame as Uint8Array).length).toBeLessThan(300_005 + 1000);
+    const back = decodeWireFrame(frame) as ReturnType<typeof message>;
+    expect(back.result.value.name).toBe('Quyết định.pdf');
+    const [x, y] = back.result.value.parts;
+    expect(Buffer.from(x!).equals(Buffer.from(a))).toBe(true);
+    expect(Buffer.from(y!).equals(Buffer.from(b))).toBe(true);
+    expect(x!.buffer).not.toBe(y!.buffer);
+    expect(x!.byteOffset).toBe(0);
+  });
+
+  it('a message with few bytes stays JSON text', () => {
+    const frame = encodeWireFrame(message([new Uint8Array(10)]));
+    expect(typeof frame).toBe('string');
+    expect(decodeWireFrame(frame)).toEqual(decodeWire(frame as string));
+  });
+
+  it('refuses frames that are not Kyso frames, truncated, or point outside themselves', () => {
+    expect(() => decodeWireFrame(new Uint8Array([1, 2, 3, 4, 0, 0, 0, 0]))).toThrow(SyntaxError);
+    const good = encodeWireFrame(message([new Uint8Array(100_000)])) as Uint8Array;
+    expect(() => decodeWireFrame(good.subarray(0, 20))).toThrow(SyntaxError);
+    expect(() => decodeWireFrame(good.subarray(0, good.length - 1))).toThrow('outside the frame');
   });
 });
 

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import {
   WIRE_PATH,
-  decodeWire,
+  decodeWireFrame,
   encodeWire,
   type Result,
   type ServerMessage,
@@ -79,8 +79,8 @@ class Page {
   readonly events: ServerMessage[] = [];
   #n = 0;
   constructor(readonly ws: WebSocket) {
-    ws.on('message', (data) => {
-      const m = decodeWire(String(data)) as ServerMessage;
+    ws.on('message', (data, isBinary) => {
+      const m = decodeWireFrame(isBinary ? new Uint8Array(data as Buffer) : String(data)) as ServerMessage;
       if (m.type === 'event') this.events.push(m);
       else this.#pending.get(m.callId)?.(m);
     });

@@ -10,7 +10,7 @@ import {
   TOKEN_PARAM,
   WIRE_PATH,
   decodeWire,
-  encodeWire,
+  encodeWireFrame,
   type ServerMessage,
 } from '../../shared/contract/index.js';
 import { KysoError } from '../../shared/errors.js';
@@ -140,7 +140,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   });
 
   const send = (ws: WebSocket, message: ServerMessage): void => {
-    if (ws.readyState === ws.OPEN) ws.send(encodeWire(message));
+    if (ws.readyState === ws.OPEN) ws.send(encodeWireFrame(message));
   };
 
   const unsubscribe = core.subscribe((event) => {

@@ -1,6 +1,6 @@
 // window.kyso is the Electron preload's bridge; in a plain browser (the web host) there is none,
-// and the renderer builds the WebSocket adapter itself. The adapter (and the wire protocol's schema
-// library with it) loads beside the first screen, not before it.
+// and the renderer builds the WebSocket adapter itself. The adapter loads beside the first screen,
+// not before it.
 import { MESSAGES } from '../../shared/messages.js';
 import type { BridgeEvent, FileLike, KysoBridge, Language } from '../../shared/contract/index.js';
 

@@ -10,7 +10,7 @@ import type {
   Result,
   ServerMessage,
 } from '../../shared/contract/index.js';
-import { TOKEN_PARAM, WIRE_PATH, decodeWire, encodeWire } from '../../shared/contract/wire-codec.js';
+import { TOKEN_PARAM, WIRE_PATH, decodeWireFrame, encodeWire } from '../../shared/contract/wire-codec.js';
 
 export interface WebBridgeOptions {
   /** The page URL (location.href): its ?token= is the host's per-run token. */
@@ -45,13 +45,22 @@ export function createWebBridge({ pageUrl, connectionLost }: WebBridgeOptions): 
 
   const connect = (): WebSocket => {
     const ws = new WebSocket(wsUrl);
+    // Large results (document bytes) come as binary frames (wire-codec.ts).
+    ws.binaryType = 'arraybuffer';
     ws.addEventListener('open', () => {
       for (const text of queue) ws.send(text);
       queue = [];
     });
     ws.addEventListener('message', (e: MessageEvent<unknown>) => {
-      if (typeof e.data !== 'string') return;
-      const message = decodeWire(e.data) as ServerMessage;
+      if (typeof e.data !== 'string' && !(e.data instanceof ArrayBuffer)) return;
+      let message: ServerMessage;
+      try {
+        message = decodeWireFrame(
+          typeof e.data === 'string' ? e.data : new Uint8Array(e.data),
+        ) as ServerMessage;
+      } catch {
+        return; // not the protocol (the host never sends such a thing)
+      }
       if (message.type === 'event') {
         for (const l of listeners) l(message.event);
         return;

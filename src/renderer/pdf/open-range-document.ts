@@ -37,6 +37,7 @@ interface Wanted {
 class ContractRangeTransport extends PDFDataRangeTransport {
   #waiting: Wanted[] = [];
   #busy = false;
+  #closed = false;
 
   constructor(
     size: number,
@@ -57,7 +58,17 @@ class ContractRangeTransport extends PDFDataRangeTransport {
     if (!this.#busy) this.#send();
   }
 
+  /**
+   * The document was closed (another one opened): what it still wanted is not read, so that the
+   * host reads the new document's first page instead of the old one's thumbnails.
+   */
+  close(): void {
+    this.#closed = true;
+    this.#waiting = [];
+  }
+
   #send(): void {
+    if (this.#closed) return;
     const batch: Wanted[] = [];
     let bytes = 0;
     while (this.#waiting.length > 0 && batch.length < MAX_RANGES) {
@@ -71,7 +82,10 @@ class ContractRangeTransport extends PDFDataRangeTransport {
     this.#busy = true;
     this.readMany(batch.map((w) => ({ offset: w.begin, length: w.end - w.begin })))
       .then(
-        (parts) => batch.forEach((w, i) => this.onDataRange(w.begin, parts[i] ?? new Uint8Array(0))),
+        (parts) => {
+          if (!this.#closed)
+            batch.forEach((w, i) => this.onDataRange(w.begin, parts[i] ?? new Uint8Array(0)));
+        },
         (error: unknown) => this.onError(error),
       )
       .finally(() => {
@@ -129,7 +143,13 @@ export async function openRangeDocument(
   });
   try {
     const pdf = await task.promise;
-    return { pdf, destroy: () => task.destroy() };
+    return {
+      pdf,
+      destroy: () => {
+        transport.close();
+        return task.destroy();
+      },
+    };
   } catch (error) {
     throw failure ?? error;
   }

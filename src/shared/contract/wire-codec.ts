@@ -83,3 +83,89 @@ export function decodeWire(text: string): unknown {
   };
   return walk(JSON.parse(text));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Binary frames (host → browser)
+//
+// A message carrying many bytes (document.readMany's parts: a scanned page is megabytes) is sent as
+// one binary frame instead of JSON text with base64: base64 makes it a third larger and costs an
+// encoding in the host and a decoding loop in the page, most of the time to show a scan's first
+// page. Layout: "KYS1", the JSON's length (4 bytes, big-endian), the JSON (UTF-8) in which each byte
+// value is { "$bin": [offset, length] } into the blob area, then the blobs.
+
+const FRAME_MAGIC = [0x4b, 0x59, 0x53, 0x31]; // "KYS1"
+/** Below this many bytes in all, JSON text is as quick and easier to read in a debugger. */
+export const BINARY_FRAME_MIN_BYTES = 64 * 1024;
+
+interface BinaryRef {
+  readonly $bin: readonly [number, number];
+}
+
+function isBinaryRef(value: unknown): value is BinaryRef {
+  if (typeof value !== 'object' || value === null || Object.keys(value).length !== 1) return false;
+  const ref = (value as { $bin?: unknown }).$bin;
+  return (
+    Array.isArray(ref) &&
+    ref.length === 2 &&
+    ref.every((n) => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0)
+  );
+}
+
+/** The frame for a message: JSON text, or a binary frame when it carries many bytes. */
+export function encodeWireFrame(message: unknown): string | Uint8Array {
+  const blobs: Uint8Array[] = [];
+  let total = 0;
+  const walk = (value: unknown): unknown => {
+    if (value instanceof Uint8Array) {
+      blobs.push(value);
+      total += value.length;
+      return { $bin: [total - value.length, value.length] };
+    }
+    if (Array.isArray(value)) return value.map(walk);
+    if (typeof value === 'object' && value !== null) {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value)) if (v !== undefined) define(out, k, walk(v));
+      return out;
+    }
+    return value;
+  };
+  const shaped = walk(message);
+  if (total < BINARY_FRAME_MIN_BYTES) return encodeWire(message);
+  const json = new TextEncoder().encode(JSON.stringify(shaped));
+  const frame = new Uint8Array(8 + json.length + total);
+  frame.set(FRAME_MAGIC, 0);
+  new DataView(frame.buffer).setUint32(4, json.length);
+  frame.set(json, 8);
+  let at = 8 + json.length;
+  for (const blob of blobs) {
+    frame.set(blob, at);
+    at += blob.length;
+  }
+  return frame;
+}
+
+/** A frame's message: JSON text (decodeWire) or a binary frame. Throws on a malformed frame. */
+export function decodeWireFrame(frame: string | Uint8Array): unknown {
+  if (typeof frame === 'string') return decodeWire(frame);
+  if (frame.length < 8 || FRAME_MAGIC.some((b, i) => frame[i] !== b))
+    throw new SyntaxError('not a Kyso frame');
+  const jsonLength = new DataView(frame.buffer, frame.byteOffset, frame.byteLength).getUint32(4);
+  if (8 + jsonLength > frame.length) throw new SyntaxError('truncated Kyso frame');
+  const blobs = frame.subarray(8 + jsonLength);
+  const walk = (value: unknown): unknown => {
+    if (isBinaryRef(value)) {
+      const [offset, length] = value.$bin;
+      if (offset + length > blobs.length) throw new SyntaxError('a byte value outside the frame');
+      // A copy of its own: pdf.js may transfer the buffer it is given to its worker.
+      return blobs.slice(offset, offset + length);
+    }
+    if (Array.isArray(value)) return value.map(walk);
+    if (typeof value === 'object' && value !== null) {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value)) define(out, k, walk(v));
+      return out;
+    }
+    return value;
+  };
+  return walk(JSON.parse(new TextDecoder().decode(frame.subarray(8, 8 + jsonLength))));
+}
