@@ -9,17 +9,17 @@ import path from 'node:path';
 import { isKysoError, KysoError, type ErrorCode } from '../shared/errors.js';
 import {
   extractRevision,
+  formatVerificationText,
   loadTrustStore,
+  renderVerificationHtml,
+  verifyLabels,
   verifyPdf,
   type VerificationReport,
 } from '../signing/verify-api.js';
 import type { Lang } from '../shared/messages.js';
 import { messageFor } from '../shared/messages.js';
 import { errorLine, EXIT, usageError } from './cli-io.js';
-import { verifyLabels } from './verify-labels.js';
 import { parseCommandArgs } from './command-args.js';
-import { renderVerificationHtml } from './verify-html.js';
-import { formatVerificationText } from './verify-text.js';
 
 /** Failures that mean "this input cannot be verified": exit 2, like a usage error. */
 const INPUT_ERRORS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([

@@ -14,7 +14,7 @@ import {
   type Result,
 } from '../shared/contract/index.js';
 import { Secret } from '../shared/secret.js';
-import { kysoHome } from '../signing/home.js';
+import { kysoHome } from '../signing/settings.js';
 import { saveLanguage } from './services/app-settings.js';
 import { isHostChannel, type HostChannel } from './services/channel-sides.js';
 import { dialogHandlers, type DialogProvider } from './services/dialog-service.js';

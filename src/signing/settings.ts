@@ -13,6 +13,9 @@ import { applyPolicy } from './policy/effective-settings.js';
 import { SettingsSchema, type Settings } from './settings-schema.js';
 
 export { SettingsSchema, type Settings } from './settings-schema.js';
+// The data folder the settings live in: the app's main process and services find it through this
+// entry (kyso/settings) like any program using the engine.
+export { kysoHome } from './home.js';
 
 export function settingsPath(home: string = kysoHome()): string {
   return path.join(home, 'settings.json');

@@ -28,13 +28,6 @@ describe('public entries', () => {
       }
     }
     const rootOnly = Object.keys(whole).filter((n) => !owner.has(n));
-    expect(rootOnly.sort()).toEqual([
-      'ERROR_CODES',
-      'KysoError',
-      'Secret',
-      'diagnose',
-      'isKysoError',
-      'kysoHome',
-    ]);
+    expect(rootOnly.sort()).toEqual(['ERROR_CODES', 'KysoError', 'Secret', 'diagnose', 'isKysoError']);
   });
 });

@@ -13,7 +13,7 @@ import {
   shell,
   utilityProcess,
 } from 'electron';
-import { kysoHome } from '../../signing/home.js';
+import { kysoHome } from '../../signing/settings.js';
 import { AppCore } from '../app-core.js';
 import { EngineSupervisor } from '../engine/engine-supervisor.js';
 import { loadAppSettings } from '../services/app-settings.js';

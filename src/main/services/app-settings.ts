@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { LanguageSchema, type Language } from '../../shared/contract/index.js';
-import { kysoHome } from '../../signing/home.js';
+import { kysoHome } from '../../signing/settings.js';
 import { writeFileAtomic } from './atomic-write.js';
 
 // Loose: other sections (the local bridge's `bridge`) are kept when the language is saved.

@@ -16,7 +16,7 @@ import type {
 import { KysoError } from '../../shared/errors.js';
 import { messageFor } from '../../shared/messages.js';
 import { Secret } from '../../shared/secret.js';
-import { kysoHome } from '../../signing/home.js';
+import { kysoHome } from '../../signing/settings.js';
 import { loadEffectiveSettings, type Settings } from '../../signing/settings.js';
 import {
   adaptersFromSettings,

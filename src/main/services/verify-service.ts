@@ -6,15 +6,15 @@ import path from 'node:path';
 import { KysoError } from '../../shared/errors.js';
 import type { Language, VerifyRunResult } from '../../shared/contract/index.js';
 import { signatureBoxes } from '../../signing/appearance-api.js';
-import { kysoHome } from '../../signing/home.js';
+import { kysoHome } from '../../signing/settings.js';
 import {
   extractRevision,
   loadTrustStore,
+  renderVerificationHtml,
   verifyPdf,
   type VerificationReport,
 } from '../../signing/verify-api.js';
 // The same printable report as `kyso verify --report`: one renderer for both.
-import { renderVerificationHtml } from '../../cli/verify-html.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { inputFile } from './document-service.js';
 import type { Handlers } from './service-types.js';

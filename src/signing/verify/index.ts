@@ -45,3 +45,7 @@ export {
   type TrustAnchorSummary,
 } from './verification-report.js';
 export { assertTrustStoreWritable } from './trust-lock.js';
+// The report as people read it (the CLI's text and HTML, the app's saved report): one wording.
+export { formatVerificationText } from './report/verification-text.js';
+export { renderVerificationHtml, escapeHtml } from './report/verification-html.js';
+export { verifyLabels, type VerifyLabels } from './report/verification-labels.js';

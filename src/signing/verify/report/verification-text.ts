@@ -1,8 +1,9 @@
 // The plain-text report of `kyso verify`: one block per signature, every check with its result,
 // every change after signing, then the document's warnings. What a clerk reads in a terminal.
-import { formatVietnamTime, type SignatureReport, type VerificationReport } from '../signing/verify-api.js';
-import type { Lang } from '../shared/messages.js';
-import { verifyLabels, type VerifyLabels } from './verify-labels.js';
+import { formatVietnamTime } from '../verification-texts.js';
+import type { SignatureReport, VerificationReport } from '../verification-report.js';
+import type { Lang } from '../../../shared/messages.js';
+import { verifyLabels, type VerifyLabels } from './verification-labels.js';
 
 const EVIDENCE_LABELS = {
   vi: {

@@ -1,7 +1,7 @@
 // The words `kyso verify` prints around the engine's report (statuses, check names, field labels),
 // in Vietnamese and English; the text and HTML reports share them.
-import type { CheckId, CheckResult, DocumentStatus, PadesLevel } from '../signing/verify-api.js';
-import type { Lang } from '../shared/messages.js';
+import type { CheckId, CheckResult, DocumentStatus, PadesLevel } from '../verification-report.js';
+import type { Lang } from '../../../shared/messages.js';
 
 export interface VerifyLabels {
   readonly title: string;

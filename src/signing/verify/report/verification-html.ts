@@ -1,10 +1,11 @@
 // The printable HTML report of `kyso verify --report FILE.html`: one self-contained page (no
 // scripts, no external resources) that a clerk can print or archive with the document. Every value
 // from the document is escaped: a signer's name or a field name is data, never markup.
-import { formatVietnamTime, type SignatureReport, type VerificationReport } from '../signing/verify-api.js';
-import type { Lang } from '../shared/messages.js';
-import { verifyLabels, type VerifyLabels } from './verify-labels.js';
-import { evidenceRows, formatLevel } from './verify-text.js';
+import { formatVietnamTime } from '../verification-texts.js';
+import type { SignatureReport, VerificationReport } from '../verification-report.js';
+import type { Lang } from '../../../shared/messages.js';
+import { verifyLabels, type VerifyLabels } from './verification-labels.js';
+import { evidenceRows, formatLevel } from './verification-text.js';
 
 const ESCAPES: Readonly<Record<string, string>> = {
   '&': '&amp;',
