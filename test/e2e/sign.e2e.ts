@@ -1,8 +1,9 @@
 // "Ký văn bản" in the browser against the real web host: the chairman drags the signature box with
 // the mouse, types the PIN and gets a signed file whose widget sits where the box was dropped; "Ký
 // tiếp" adds the clerk's seal; a wrong PIN says so in Vietnamese with the tries-left state and
-// writes nothing.
-import { copyFileSync, existsSync, readdirSync } from 'node:fs';
+// writes nothing; an existing signed copy is never overwritten without asking.
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CHAIRMAN_TOKEN, CLERK_TOKEN, testToken } from '../support/fixtures.js';
@@ -163,5 +164,47 @@ describe('Ký văn bản', () => {
 
     await page.getByRole('button', { name: 'Hủy' }).click();
     await expect(dialog.count()).resolves.toBe(0);
+  });
+
+  it('never overwrites an existing signed copy without asking: "Hủy" changes nothing, "Ghi đè" replaces it', async () => {
+    const { page } = app;
+    const input = path.join(app.files, 'quyet-dinh.pdf');
+    const existing = path.join(app.files, 'quyet-dinh-da-ky.pdf');
+    writeDecision(input);
+    await openPdf(app, input);
+    await chooseCertificate(page, CHAIRMAN, CHAIRMAN_TOKEN);
+    // The screen proposed a free name; a copy appears under it before the chairman signs (a
+    // colleague's, or one chosen with "Lưu thành…"): here, the unsigned decision itself.
+    copyFileSync(input, existing);
+    const sha = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
+    const original = sha(input);
+    const before = readdirSync(app.files).sort();
+
+    await signWithPin(page, testToken(CHAIRMAN_TOKEN).pin);
+    const ask = page.getByRole('alertdialog');
+    await ask.waitFor();
+    await expect(ask.innerText()).resolves.toContain('đã có. Ghi đè lên tệp này?');
+    await screenshot(page, 'sign-confirm-overwrite');
+    await ask.getByRole('button', { name: 'Hủy' }).click();
+    await expect(ask.count()).resolves.toBe(0);
+    // Nothing written, nothing left behind, both files as they were.
+    expect(readdirSync(app.files).sort()).toEqual(before);
+    expect(sha(existing)).toBe(original);
+    expect(sha(input)).toBe(original);
+
+    await signWithPin(page, testToken(CHAIRMAN_TOKEN).pin);
+    await ask.waitFor();
+    await ask.getByRole('button', { name: 'Ghi đè' }).click();
+    // The PIN is asked again: it was not kept after the first attempt.
+    await expect(page.getByLabel('Mã PIN', { exact: true }).inputValue()).resolves.toBe('');
+    await page.getByLabel('Mã PIN', { exact: true }).fill(testToken(CHAIRMAN_TOKEN).pin);
+    await page.getByRole('button', { name: 'Ký', exact: true }).click();
+    expect(await signedOutput(page)).toBe(existing);
+    expect(readdirSync(app.files).sort()).toEqual(before);
+    expect(sha(input)).toBe(original);
+    expectPrefix(input, existing);
+    await qpdfCheck(existing);
+    await expectKysoVerifies(existing);
+    await expectPdfsigValid(existing, 1);
   });
 });
