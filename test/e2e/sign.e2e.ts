@@ -207,4 +207,47 @@ describe('Ký văn bản', () => {
     await expectKysoVerifies(existing);
     await expectPdfsigValid(existing, 1);
   });
+
+  it('a token at its final PIN try needs an explicit confirmation before the PIN is sent', async () => {
+    const { page } = app;
+    // SoftHSM never reports CKF_USER_PIN_FINAL_TRY (real tokens do): the token state the host sends
+    // is rewritten on the wire, the only part not real here. Signing itself is SoftHSM's.
+    const label = testToken(CHAIRMAN_TOKEN).label;
+    const finalTry = (value: unknown): unknown => {
+      if (Array.isArray(value)) return value.map(finalTry);
+      if (typeof value !== 'object' || value === null) return value;
+      const out = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, finalTry(v)]));
+      return 'pinState' in out && out['label'] === label ? { ...out, pinState: 'final-try' } : out;
+    };
+    await page.routeWebSocket(/\/__kyso\/ws/, (ws) => {
+      const server = ws.connectToServer();
+      ws.onMessage((m) => server.send(m));
+      server.onMessage((m) => ws.send(typeof m === 'string' ? JSON.stringify(finalTry(JSON.parse(m))) : m));
+    });
+    await page.reload();
+    await page.locator('[data-ready]').waitFor();
+    const input = path.join(app.files, 'quyet-dinh.pdf');
+    writeDecision(input);
+    await openPdf(app, input);
+    await chooseCertificate(page, CHAIRMAN, CHAIRMAN_TOKEN);
+    await page.getByRole('button', { name: 'Ký văn bản', exact: true }).last().click();
+    const dialog = page.getByTestId('pin-dialog');
+    await expect(dialog.getByTestId('pin-state').getAttribute('data-state')).resolves.toBe('final-try');
+    await expect(dialog.getByTestId('pin-state').innerText()).resolves.toContain('Chỉ còn MỘT lần thử');
+    await page.getByLabel('Mã PIN', { exact: true }).fill(testToken(CHAIRMAN_TOKEN).pin);
+    const sign = page.getByRole('button', { name: 'Ký', exact: true });
+    await expect(sign.isDisabled()).resolves.toBe(true);
+    await page.keyboard.press('Enter');
+    await page.waitForTimeout(500);
+    // Neither the button nor Enter sent anything: no signed copy.
+    expect(existsSync(path.join(app.files, 'quyet-dinh-da-ky.pdf'))).toBe(false);
+    await screenshot(page, 'sign-pin-final-try');
+    await dialog.getByRole('checkbox').check();
+    await expect(sign.isDisabled()).resolves.toBe(false);
+    await sign.click();
+    const output = await signedOutput(page);
+    await qpdfCheck(output);
+    await expectKysoVerifies(output);
+    await expectPdfsigValid(output, 1);
+  });
 });
