@@ -1,7 +1,7 @@
 // `kyso doctor`: the diagnostic report for IT staff, printed and written to a file they can share.
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { diagnose, type DiagnosticReport } from '../signing/diagnostics.js';
+import { diagnose, type DiagnosticReport, type DiagnosticWarning } from '../signing/diagnostics.js';
 import { kysoHome } from '../signing/home.js';
 import { messageFor, type Lang } from '../shared/messages.js';
 import { EXIT } from './cli-io.js';
@@ -25,6 +25,16 @@ function policyLines(r: DiagnosticReport, lang: Lang): string[] {
   return lines;
 }
 
+/** A wrong-architecture library is told in the user's language, naming the Kyso build to install. */
+function warningText(w: DiagnosticWarning, lang: Lang): string {
+  if (w.kind !== 'module-wrong-architecture') return w.message;
+  return messageFor(
+    'PKCS11_MODULE_NOT_LOADABLE',
+    { reason: 'wrong-architecture', path: w.path, arch: w.arch, processArch: w.processArch },
+    lang,
+  );
+}
+
 function formatReport(r: DiagnosticReport, lang: Lang): string {
   const t = (vi: string, en: string): string => (lang === 'vi' ? vi : en);
   const lines = [
@@ -41,7 +51,7 @@ function formatReport(r: DiagnosticReport, lang: Lang): string {
     formatInventory(r.modules, lang).trimEnd(),
     '',
     `${t('Cảnh báo', 'Warnings')}: ${r.warnings.length === 0 ? t('không có', 'none') : ''}`,
-    ...r.warnings.map((w) => `  - [${w.kind}] ${w.message}`),
+    ...r.warnings.map((w) => `  - [${w.kind}] ${warningText(w, lang)}`),
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -26,7 +26,13 @@ export function formatInventory(modules: readonly InventoryModule[], lang: Lang)
         code && isErrorCode(code)
           ? messageFor(
               code,
-              { path: m.path, reason: m.error?.reason ?? undefined, detail: m.error?.message },
+              {
+                path: m.path,
+                reason: m.error?.reason ?? undefined,
+                detail: m.error?.message,
+                arch: m.error?.arch ?? undefined,
+                processArch: m.error?.processArch ?? undefined,
+              },
               lang,
             )
           : (m.error?.message ?? '');

@@ -21,6 +21,34 @@ const pinStateEn = (d: ErrorDetails): string =>
       ? ' The token reports few tries left.'
       : '';
 
+// A token library of the wrong architecture: which Kyso build loads it. A process loads only
+// libraries of its own architecture, so a 32-bit (ia32) vendor DLL needs the 32-bit Kyso build.
+const ARCH_VI: Readonly<Record<string, string>> = {
+  ia32: '32-bit (ia32)',
+  x64: '64-bit (x64)',
+  arm64: 'ARM 64-bit (arm64)',
+  arm: 'ARM 32-bit (arm)',
+};
+const archVi = (a: unknown): string => ARCH_VI[String(a)] ?? 'không rõ';
+const archEn = (a: unknown): string => ARCH_VI[String(a)] ?? 'unknown';
+/** The installer to choose: the Windows builds are named Kyso-<version>-win-<arch>.exe. */
+const buildVi = (d: ErrorDetails): string =>
+  d['arch'] === 'ia32'
+    ? 'Hãy cài bản Kyso 32-bit cho Windows (bộ cài Kyso-…-win-ia32.exe): chỉ chương trình 32-bit mới nạp được thư viện token 32-bit.'
+    : d['arch'] === 'x64'
+      ? 'Hãy cài bản Kyso 64-bit (bộ cài Kyso-…-win-x64.exe trên Windows).'
+      : d['arch'] === 'arm64'
+        ? 'Hãy cài bản Kyso arm64.'
+        : 'Hãy dùng bản Kyso cùng kiến trúc với thư viện (32/64-bit).';
+const buildEn = (d: ErrorDetails): string =>
+  d['arch'] === 'ia32'
+    ? 'Install the 32-bit Kyso build for Windows (the Kyso-…-win-ia32.exe installer): only a 32-bit program can load a 32-bit token library.'
+    : d['arch'] === 'x64'
+      ? 'Install the 64-bit Kyso build (the Kyso-…-win-x64.exe installer on Windows).'
+      : d['arch'] === 'arm64'
+        ? 'Install the arm64 Kyso build.'
+        : 'Use the Kyso build of the same architecture as the library (32/64-bit).';
+
 // Where the upload credential is given, by the `credentialSource` detail: the CLI reads the
 // environment variable, the app its own store (the Gửi hồ sơ screen); without it, neither is named.
 const APP_CREDENTIAL_VI = 'màn hình Gửi hồ sơ → Nơi gửi và khóa truy cập';
@@ -127,11 +155,11 @@ export const MESSAGES: Readonly<Record<ErrorCode, { readonly vi: Text; readonly 
   PKCS11_MODULE_NOT_LOADABLE: {
     vi: (d) =>
       d['reason'] === 'wrong-architecture'
-        ? `Thư viện ${s(d['path'])} dành cho kiến trúc khác (${s(d['detail'])}); hãy dùng bản Kyso cùng kiến trúc (32/64-bit).`
+        ? `Thư viện token ${s(d['path'])} là bản ${archVi(d['arch'])}, còn Kyso đang chạy bản ${archVi(d['processArch'])}: một chương trình không nạp được thư viện khác kiến trúc. ${buildVi(d)}`
         : `${s(d['path'])} không phải thư viện PKCS#11 dùng được (${s(d['detail'])}).`,
     en: (d) =>
       d['reason'] === 'wrong-architecture'
-        ? `${s(d['path'])} is built for another architecture (${s(d['detail'])}); use the Kyso build of the same architecture.`
+        ? `The token library ${s(d['path'])} is ${archEn(d['arch'])} but Kyso runs as ${archEn(d['processArch'])}: a program cannot load a library of another architecture. ${buildEn(d)}`
         : `${s(d['path'])} is not a usable PKCS#11 library (${s(d['detail'])}).`,
   },
   PKCS11_MODULE_CRASHED: {

@@ -15,11 +15,16 @@ export interface DiagnosticWarning {
     | 'certificate-expired'
     | 'pin-state'
     | 'module-failed'
+    | 'module-wrong-architecture'
     | 'no-token'
     | 'policy-invalid';
   readonly message: string;
   /** The stable error code behind the warning, when there is one (POLICY_INVALID). */
   readonly code?: string;
+  /** module-wrong-architecture: the library, its architecture and Kyso's (the build to install). */
+  readonly path?: string;
+  readonly arch?: string;
+  readonly processArch?: string;
 }
 
 /** The machine policy as the report shows it. */
@@ -91,7 +96,16 @@ export async function diagnose(
     });
   }
   for (const m of modules) {
-    if (!m.loaded)
+    if (!m.loaded && m.error?.reason === 'wrong-architecture') {
+      const arch = m.error.arch ?? 'unknown';
+      warnings.push({
+        kind: 'module-wrong-architecture',
+        message: `${m.path} is ${arch}, Kyso runs as ${process.arch}: install the ${arch} build of Kyso`,
+        path: m.path,
+        arch,
+        processArch: process.arch,
+      });
+    } else if (!m.loaded)
       warnings.push({
         kind: 'module-failed',
         message: `${m.path}: ${m.error?.code ?? ''} ${m.error?.message ?? ''}`,

@@ -4,6 +4,7 @@ export {
   takeInventory,
   type InventoryLogin,
   type InventoryModule,
+  type InventoryModuleError,
   type InventoryToken,
   type InventoryCertificate,
 } from './pkcs11/token-inventory.js';

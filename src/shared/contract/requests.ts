@@ -337,7 +337,14 @@ export interface TokenModuleView {
   readonly manufacturer: string | null;
   readonly description: string | null;
   readonly cryptokiVersion: string | null;
-  readonly error: { readonly code: string; readonly message: string; readonly reason: string | null } | null;
+  /** message: in the app's language; arch/processArch: a library of the wrong architecture. */
+  readonly error: {
+    readonly code: string;
+    readonly message: string;
+    readonly reason: string | null;
+    readonly arch: string | null;
+    readonly processArch: string | null;
+  } | null;
   readonly slots: readonly SlotView[];
 }
 

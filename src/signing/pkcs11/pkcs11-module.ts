@@ -63,7 +63,8 @@ export function probeFailure(probe: ProbeResult): KysoError {
       return new KysoError(
         'PKCS11_MODULE_NOT_LOADABLE',
         `The PKCS#11 library ${probe.path} is built for another architecture (${probe.detail ?? ''}).`,
-        { details: { ...details, arch: probe.arch ?? 'unknown' } },
+        // arch and processArch name the Kyso build to install (messages.ts).
+        { details: { ...details, arch: probe.arch ?? 'unknown', processArch: process.arch } },
       );
     case 'not-pkcs11':
     case 'init-failed':

@@ -56,13 +56,31 @@ export interface InventoryModule {
   readonly manufacturer: string | null;
   readonly description: string | null;
   readonly cryptokiVersion: string | null;
-  readonly error: { readonly code: string; readonly message: string; readonly reason: string | null } | null;
+  readonly error: InventoryModuleError | null;
   readonly slots: readonly InventorySlot[];
 }
 
-function errorOf(err: KysoError): { code: string; message: string; reason: string | null } {
-  const reason = err.details['reason'];
-  return { code: err.code, message: err.message, reason: typeof reason === 'string' ? reason : null };
+export interface InventoryModuleError {
+  readonly code: string;
+  readonly message: string;
+  readonly reason: string | null;
+  /** For a library of the wrong architecture: its architecture and this process's (which build to install). */
+  readonly arch: string | null;
+  readonly processArch: string | null;
+}
+
+function errorOf(err: KysoError): InventoryModuleError {
+  const text = (key: string): string | null => {
+    const v = err.details[key];
+    return typeof v === 'string' ? v : null;
+  };
+  return {
+    code: err.code,
+    message: err.message,
+    reason: text('reason'),
+    arch: text('arch'),
+    processArch: text('processArch'),
+  };
 }
 
 export interface InventoryLogin {
