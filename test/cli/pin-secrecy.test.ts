@@ -1,6 +1,6 @@
 // No PIN reaches standard output, standard error, error objects, report files or argv: a wrong PIN,
 // a locked-style refusal and a successful login are all checked for the PIN's bytes.
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { inspect } from 'node:util';
@@ -9,6 +9,7 @@ import { Secret } from '../../src/shared/secret.js';
 import { TokenManager } from '../../src/signing/pkcs11/token-manager.js';
 import { CHAIRMAN_TOKEN, freshTokens, SOFTHSM_MODULE, testToken } from '../support/fixtures.js';
 import { runKyso } from '../support/run-cli.js';
+import { filesUnder } from '../support/files-under.js';
 
 const WRONG_PIN = 'zq-7731-wrong';
 let env: NodeJS.ProcessEnv;
@@ -17,12 +18,6 @@ beforeAll(() => {
   const { conf } = freshTokens();
   env = { SOFTHSM2_CONF: conf, KYSO_HOME: mkdtempSync(path.join(os.tmpdir(), 'kyso-home-')) };
 });
-
-function allFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter((e) => e.isFile())
-    .map((e) => path.join(e.parentPath, e.name));
-}
 
 describe('PIN secrecy', () => {
   it('a wrong PIN from stdin or from the environment appears nowhere in the output or the data folder', async () => {
@@ -45,7 +40,7 @@ describe('PIN secrecy', () => {
       expect(r.stdout + r.stderr).not.toContain(WRONG_PIN);
       expect(r.stdout + r.stderr).not.toContain(testToken(CHAIRMAN_TOKEN).pin);
     }
-    for (const f of allFiles(env['KYSO_HOME']!)) expect(readFileSync(f, 'latin1')).not.toContain(WRONG_PIN);
+    for (const f of filesUnder(env['KYSO_HOME']!)) expect(readFileSync(f, 'latin1')).not.toContain(WRONG_PIN);
   });
 
   it('engine errors after a wrong PIN carry no PIN in message, details, cause, JSON or inspect output', async () => {

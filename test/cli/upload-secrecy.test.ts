@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +20,7 @@ import {
   trustTestRoot,
   writeSettings,
 } from '../upload/upload-documents.js';
+import { filesUnder } from '../support/files-under.js';
 
 const TOKEN = `kyso-secret-${randomBytes(12).toString('hex')}`;
 const CLIENT_SECRET = `client-secret-${randomBytes(12).toString('hex')}`;
@@ -49,13 +50,6 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => server?.close());
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((d) => {
-    const p = path.join(dir, d.name);
-    return d.isDirectory() ? filesUnder(p) : [p];
-  });
-}
 
 async function kyso(home: string, args: string[], token = TOKEN): Promise<CliResult> {
   const result = await runKyso(args, { env: { KYSO_HOME: home, KYSO_UPLOAD_TOKEN: token } });

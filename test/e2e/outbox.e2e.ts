@@ -5,7 +5,7 @@
 // credential the next one fails with the Vietnamese 401 message, and once the credential is fixed
 // "Gửi lại" delivers it, once. The credential never lands in KYSO_HOME nor in the host's output.
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -17,6 +17,7 @@ import { testTrust } from '../upload/upload-documents.js';
 import { closeBrowser, openApp, screenshot, type AppSession } from './support/app-session.js';
 import { writeDecision } from './support/documents.js';
 import { chooseCertificate, openPdf, signWithPin, signedOutput } from './support/screen-actions.js';
+import { filesUnder } from '../support/files-under.js';
 
 const CHAIRMAN = 'Nguyễn Thị Hồng Nhung';
 const TOKEN = 'e2e-onestop-token-5d1f0b7c93';
@@ -50,13 +51,6 @@ afterEach(async () => {
 
 function sha256(file: string): string {
   return createHash('sha256').update(readFileSync(file)).digest('hex');
-}
-
-function allFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = path.join(dir, e.name);
-    return e.isDirectory() ? allFiles(p) : [p];
-  });
 }
 
 async function goTo(page: Page, screen: 'Gửi hồ sơ' | 'Ký văn bản'): Promise<void> {
@@ -175,7 +169,7 @@ describe('Gửi hồ sơ', () => {
     // What the server received is the signed result, intact.
     await expectKysoVerifies(second);
     // The credential is nowhere in the data folder (settings, outbox database, copies) nor the host's output.
-    const files = allFiles(app.home);
+    const files = filesUnder(app.home);
     expect(files.some((f) => f.endsWith('outbox.sqlite'))).toBe(true);
     for (const file of files) {
       const content = readFileSync(file).toString('latin1');

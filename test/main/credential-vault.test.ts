@@ -7,7 +7,7 @@
 // UPLOAD_CREDENTIAL_MISSING with the app's wording, and the credential is never in the engine
 // process's command line or environment, nor in its stderr or any error.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -24,6 +24,7 @@ import { sha256File } from '../../src/signing/upload/queue-document.js';
 import { Secret } from '../../src/shared/secret.js';
 import { DOSSIER, makeSignedResults, testTrust, trustTestRoot } from '../upload/upload-documents.js';
 import { startEngine } from './app-support.js';
+import { filesUnder } from '../support/files-under.js';
 
 const TOKEN = 'vault-os-token-5d1e9b7c3a';
 const KEY = Buffer.alloc(32, 7); // the fake OS's fixed key
@@ -73,16 +74,9 @@ async function ok<C extends Channel>(channel: C, request: RequestOf<C>): Promise
   return r.value;
 }
 
-function allFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = path.join(dir, e.name);
-    return e.isDirectory() ? allFiles(p) : [p];
-  });
-}
-
 /** The credential's plain forms (UTF-8, base64, UTF-16) in no file under `dir`. */
 function expectNowhereUnder(dir: string): void {
-  const files = allFiles(dir);
+  const files = filesUnder(dir);
   expect(files.some((f) => f.endsWith(UPLOAD_CREDENTIAL_FILE) || f.endsWith('outbox.sqlite'))).toBe(true);
   const needles = [
     TOKEN,
@@ -280,7 +274,9 @@ describe('without OS encryption', () => {
       const view = await noStore.invoke('n2', 'upload.settings.get', {});
       expect(view).toMatchObject({ ok: true, value: { credential: 'none', credentialStore: 'os' } });
       expectNotInProcess(other.engine.pid, otherHome);
-      expect(allFiles(otherHome).some((f) => readFileSync(f).toString('latin1').includes(TOKEN))).toBe(false);
+      expect(filesUnder(otherHome).some((f) => readFileSync(f).toString('latin1').includes(TOKEN))).toBe(
+        false,
+      );
     } finally {
       other.engine.dispose();
     }

@@ -4,7 +4,7 @@
 // delivers with progress and can be cancelled, a 401 leaves the document failed with the Vietnamese
 // message until the credential is fixed, and the credential is write-only: never returned and never
 // written under KYSO_HOME in plain text (every file, the SQLite database and its journal included).
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,6 +27,7 @@ import { Secret } from '../../src/shared/secret.js';
 import { sha256File } from '../../src/signing/upload/queue-document.js';
 import { DOSSIER, makeSignedResults, testTrust, trustTestRoot } from '../upload/upload-documents.js';
 import { startEngine } from './app-support.js';
+import { filesUnder } from '../support/files-under.js';
 
 const TOKEN = 'outbox-app-token-7f3c9a1e5b';
 const WRONG = 'outbox-app-wrong-token-42';
@@ -56,16 +57,8 @@ async function ok<C extends Channel>(channel: C, request: RequestOf<C>): Promise
   return r.value;
 }
 
-/** Every file under `dir`, recursively. */
-function allFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = path.join(dir, e.name);
-    return e.isDirectory() ? allFiles(p) : [p];
-  });
-}
-
 function expectNowhereUnder(dir: string, secret: string): void {
-  const files = allFiles(dir);
+  const files = filesUnder(dir);
   // The outbox database (and its WAL) is among what is searched.
   expect(files.some((f) => f.endsWith('outbox.sqlite'))).toBe(true);
   const needles = [

@@ -53,35 +53,36 @@ function define(target: Record<string, unknown>, key: string, value: unknown): v
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
+/** What `replace` answers for a value it leaves to the walk. */
+const WALK_ON: unique symbol = Symbol('walk on');
+
+/**
+ * A copy of a JSON-like value with some values replaced (bytes ↔ their JSON form). Keys are defined,
+ * not assigned, so that a "__proto__" key stays a plain key, never the object's prototype; undefined
+ * members are left out, as JSON.stringify would.
+ */
+function rebuild(value: unknown, replace: (value: unknown) => unknown): unknown {
+  const replaced = replace(value);
+  if (replaced !== WALK_ON) return replaced;
+  if (Array.isArray(value)) return value.map((v) => rebuild(v, replace));
+  if (typeof value === 'object' && value !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) if (v !== undefined) define(out, k, rebuild(v, replace));
+    return out;
+  }
+  return value;
+}
+
 /** JSON text of a message, Uint8Array (and Node Buffers) as { $bytes }. */
 export function encodeWire(message: unknown): string {
-  const walk = (value: unknown): unknown => {
-    if (value instanceof Uint8Array) return { $bytes: toBase64(value) };
-    if (Array.isArray(value)) return value.map(walk);
-    if (typeof value === 'object' && value !== null) {
-      const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value)) if (v !== undefined) define(out, k, walk(v));
-      return out;
-    }
-    return value;
-  };
-  return JSON.stringify(walk(message));
+  return JSON.stringify(
+    rebuild(message, (v) => (v instanceof Uint8Array ? { $bytes: toBase64(v) } : WALK_ON)),
+  );
 }
 
 /** The value of a message's JSON text, { $bytes } back to Uint8Array. Throws SyntaxError on bad JSON. */
 export function decodeWire(text: string): unknown {
-  const walk = (value: unknown): unknown => {
-    if (isEncodedBytes(value)) return fromBase64(value.$bytes);
-    if (Array.isArray(value)) return value.map(walk);
-    if (typeof value === 'object' && value !== null) {
-      const out: Record<string, unknown> = {};
-      // defineProperty: a "__proto__" key stays a plain key, never the object's prototype
-      for (const [k, v] of Object.entries(value)) define(out, k, walk(v));
-      return out;
-    }
-    return value;
-  };
-  return walk(JSON.parse(text));
+  return rebuild(JSON.parse(text), (v) => (isEncodedBytes(v) ? fromBase64(v.$bytes) : WALK_ON));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -115,21 +116,12 @@ function isBinaryRef(value: unknown): value is BinaryRef {
 export function encodeWireFrame(message: unknown): string | Uint8Array {
   const blobs: Uint8Array[] = [];
   let total = 0;
-  const walk = (value: unknown): unknown => {
-    if (value instanceof Uint8Array) {
-      blobs.push(value);
-      total += value.length;
-      return { $bin: [total - value.length, value.length] };
-    }
-    if (Array.isArray(value)) return value.map(walk);
-    if (typeof value === 'object' && value !== null) {
-      const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value)) if (v !== undefined) define(out, k, walk(v));
-      return out;
-    }
-    return value;
-  };
-  const shaped = walk(message);
+  const shaped = rebuild(message, (v) => {
+    if (!(v instanceof Uint8Array)) return WALK_ON;
+    blobs.push(v);
+    total += v.length;
+    return { $bin: [total - v.length, v.length] };
+  });
   if (total < BINARY_FRAME_MIN_BYTES) return encodeWire(message);
   const json = new TextEncoder().encode(JSON.stringify(shaped));
   const frame = new Uint8Array(8 + json.length + total);
@@ -152,20 +144,12 @@ export function decodeWireFrame(frame: string | Uint8Array): unknown {
   const jsonLength = new DataView(frame.buffer, frame.byteOffset, frame.byteLength).getUint32(4);
   if (8 + jsonLength > frame.length) throw new SyntaxError('truncated Kyso frame');
   const blobs = frame.subarray(8 + jsonLength);
-  const walk = (value: unknown): unknown => {
-    if (isBinaryRef(value)) {
-      const [offset, length] = value.$bin;
-      if (offset + length > blobs.length) throw new SyntaxError('a byte value outside the frame');
-      // A copy of its own: pdf.js may transfer the buffer it is given to its worker.
-      return blobs.slice(offset, offset + length);
-    }
-    if (Array.isArray(value)) return value.map(walk);
-    if (typeof value === 'object' && value !== null) {
-      const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value)) define(out, k, walk(v));
-      return out;
-    }
-    return value;
-  };
-  return walk(JSON.parse(new TextDecoder().decode(frame.subarray(8, 8 + jsonLength))));
+  const json = JSON.parse(new TextDecoder().decode(frame.subarray(8, 8 + jsonLength)));
+  return rebuild(json, (v) => {
+    if (!isBinaryRef(v)) return WALK_ON;
+    const [offset, length] = v.$bin;
+    if (offset + length > blobs.length) throw new SyntaxError('a byte value outside the frame');
+    // A copy of its own: pdf.js may transfer the buffer it is given to its worker.
+    return blobs.slice(offset, offset + length);
+  });
 }

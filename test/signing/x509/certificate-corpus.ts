@@ -2,23 +2,17 @@
 // pkijs/asn1js: the files of the test PKI, the Vietnamese CA files of test/corpus/trust, and the
 // certificates inside the CMS signatures (and their timestamp tokens) of the PDFs of test/corpus/pdf.
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as asn1js from 'asn1js';
 import { pkiDir } from '../../support/fixtures.js';
 import { corpusDir } from '../pdf/corpus.js';
+import { filesUnder } from '../../support/files-under.js';
 
 export interface CorpusCertificate {
   readonly der: Uint8Array;
   /** Where it was found first (a file, or a PDF). */
   readonly source: string;
-}
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const p = path.join(dir, name);
-    return statSync(p).isDirectory() ? filesUnder(p) : [p];
-  });
 }
 
 /** The certificate files of the test PKI (keys, CRLs and PKCS#12 left out) and of test/corpus/trust. */
