@@ -13,6 +13,7 @@ import {
   loadTrustStore,
   renderVerificationHtml,
   verifyLabels,
+  verifyDocuments,
   verifyPdf,
   type VerificationReport,
 } from '../signing/verify-api.js';
@@ -241,31 +242,30 @@ async function runMany(values: ManyValues, positionals: readonly string[], lang:
   const counts = { valid: 0, invalid: 0, indeterminate: 0, unsigned: 0, error: 0 };
   const used = new Set<string>();
   try {
-    for (const file of files) {
-      if (controller.signal.aborted) break;
+    const outcomes = verifyDocuments(files, {
+      trust,
+      online: values.online === true,
+      requireRevocation: values['require-revocation'] === true,
+      lang,
+      signal: controller.signal,
+      ...(at ? { at } : {}),
+    });
+    for await (const outcome of outcomes) {
+      const file = outcome.input;
       let line: string;
-      try {
-        const report = await verifyPdf({
-          input: file,
-          trust,
-          online: values.online === true,
-          requireRevocation: values['require-revocation'] === true,
-          lang,
-          signal: controller.signal,
-          ...(at ? { at } : {}),
-        });
+      if ('report' in outcome) {
+        const report = outcome.report;
         counts[report.status]++;
         line = values.json ? JSON.stringify(report) : textLine(file, report, labels.status[report.status]);
         if (reportDir !== undefined) {
           const target = path.join(reportDir, reportName(file, values.in, used));
           await writeReport(target, renderVerificationHtml(report, lang), values.overwrite === true);
         }
-      } catch (err) {
-        if (isKysoError(err) && err.code === 'CANCELLED') throw err;
+      } else {
         // One file that cannot be verified (even through a bug: INTERNAL) does not stop the others.
         counts.error++;
-        const code: ErrorCode = isKysoError(err) ? err.code : 'INTERNAL';
-        const message = messageFor(code, isKysoError(err) ? err.details : {}, lang);
+        const { code, cause } = outcome.error;
+        const message = messageFor(code, isKysoError(cause) ? cause.details : {}, lang);
         line = values.json
           ? JSON.stringify({ file, status: 'error', error: { code, message } })
           : `${lang === 'vi' ? 'LỖI' : 'ERROR'}  ${file} — ${message} [${code}]`;

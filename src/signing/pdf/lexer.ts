@@ -31,11 +31,11 @@ export const isDelimiter = (c: number): boolean => DELIM[c] === 1;
 /** Neither whitespace nor a delimiter: part of a name, number or keyword. */
 export const isRegular = (c: number): boolean => WS[c] !== 1 && DELIM[c] !== 1;
 
-function hexValue(c: number): number {
-  if (c >= 0x30 && c <= 0x39) return c - 0x30;
-  if (c >= 0x41 && c <= 0x46) return c - 0x37;
-  if (c >= 0x61 && c <= 0x66) return c - 0x57;
-  return -1;
+/** Hex digit values by byte; 0xff for a byte that is not a hex digit. */
+const HEX = new Uint8Array(256).fill(0xff);
+for (let c = 0; c < 16; c++) {
+  HEX[c.toString(16).charCodeAt(0)] = c;
+  HEX[c.toString(16).toUpperCase().charCodeAt(0)] = c;
 }
 
 const NUMBER_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)$/;
@@ -157,9 +157,9 @@ export class Lexer {
     for (let p = start + 1; p < end; p++) {
       const ch = buf[p]!;
       if (ch === 0x23 /* # */ && p + 2 < end) {
-        const h = hexValue(buf[p + 1]!);
-        const l = hexValue(buf[p + 2]!);
-        if (h >= 0 && l >= 0) {
+        const h = HEX[buf[p + 1]!]!;
+        const l = HEX[buf[p + 2]!]!;
+        if (h !== 0xff && l !== 0xff) {
           out += String.fromCharCode(h * 16 + l);
           p += 2;
           continue;
@@ -250,26 +250,28 @@ export class Lexer {
   private hexString(): Token {
     const buf = this.buf;
     const start = this.pos;
-    const out: number[] = [];
+    // Find the end first: a signature's /Contents is tens of kilobytes of hex, and when the window
+    // ends before the '>' the caller reads a larger window and lexes again — decoding then would be
+    // wasted. One byte per two digits at most, so the output is allocated once.
+    const close = buf.indexOf(0x3e, start + 1);
+    if (close < 0) {
+      if (!this.complete) this.more();
+      throw new KysoError('PDF_MALFORMED', 'The PDF file contains a hex string that never ends.');
+    }
+    const out = Buffer.allocUnsafe((close - start) >> 1);
+    let n = 0;
     let hi = -1;
-    let p = start + 1;
-    for (;;) {
-      if (p >= buf.length) {
-        if (!this.complete) this.more();
-        throw new KysoError('PDF_MALFORMED', 'The PDF file contains a hex string that never ends.');
-      }
-      const ch = buf[p++]!;
-      if (ch === 0x3e) break;
-      const v = hexValue(ch);
-      if (v < 0) continue; // whitespace, and junk that viewers skip as well
+    for (let p = start + 1; p < close; p++) {
+      const v = HEX[buf[p]!]!;
+      if (v === 0xff) continue; // whitespace, and junk that viewers skip as well
       if (hi < 0) hi = v;
       else {
-        out.push(hi * 16 + v);
+        out[n++] = hi * 16 + v;
         hi = -1;
       }
     }
-    if (hi >= 0) out.push(hi * 16); // an odd digit count: the last digit is followed by an implied 0
-    this.pos = p;
-    return { type: 'string', bytes: Buffer.from(out), hex: true, start };
+    if (hi >= 0) out[n++] = hi * 16; // an odd digit count: the last digit is followed by an implied 0
+    this.pos = close + 1;
+    return { type: 'string', bytes: out.subarray(0, n), hex: true, start };
   }
 }

@@ -11,7 +11,15 @@ import {
   type CertificatePool,
   type PoolCertificate,
 } from './certificate-pool.js';
-import type { CmsSignature } from './cms-signature.js';
+import type { CmsSignature, SignerId } from './cms-signature.js';
+import {
+  children as derChildren,
+  DerError,
+  encodedOf,
+  integerBytesOf,
+  isContext,
+  readDer,
+} from '../asn1/der-reader.js';
 import { verifySignatureOverChunks, verifySignatureValue } from './public-key-signature.js';
 import { signatureMethod, type HashName, type SignatureMethod } from './signature-algorithms.js';
 
@@ -31,30 +39,45 @@ export function inMemoryContent(bytes: Uint8Array): SignedContent {
   };
 }
 
-function sidMatches(sid: unknown, c: PoolCertificate): boolean {
-  if (sid instanceof pkijs.IssuerAndSerialNumber) {
-    return c.cert.issuer.isEqual(sid.issuer) && c.cert.serialNumber.isEqual(sid.serialNumber);
+/** IssuerAndSerialNumber of a certificate: its tbsCertificate's issuer Name and serial, as encoded. */
+function issuerAndSerial(der: Uint8Array): { issuer: Uint8Array; serial: Uint8Array } | undefined {
+  try {
+    const [tbs] = derChildren(readDer(der));
+    if (tbs === undefined) return undefined;
+    const fields = derChildren(tbs);
+    const at = isContext(fields[0], 0) ? 1 : 0; // version [0] EXPLICIT, absent for v1
+    const serial = fields[at];
+    const issuer = fields[at + 2];
+    if (serial === undefined || issuer === undefined) return undefined;
+    return { issuer: encodedOf(issuer), serial: integerBytesOf(serial) };
+  } catch (err) {
+    if (err instanceof DerError) return undefined;
+    throw err;
   }
-  // subjectKeyIdentifier [0] IMPLICIT OCTET STRING (pkijs keeps it as a tagged element)
-  let keyId: Uint8Array | undefined;
-  if (sid instanceof asn1js.Constructed) {
-    const inner = sid.valueBlock.value[0];
-    keyId = inner instanceof asn1js.OctetString ? new Uint8Array(inner.valueBlock.valueHexView) : undefined;
-  } else if (sid instanceof asn1js.Primitive) {
-    keyId = new Uint8Array(sid.valueBlock.valueHexView);
+}
+
+function sidMatches(sid: SignerId, c: PoolCertificate): boolean {
+  if (sid.kind === 'issuer-serial') {
+    const own = issuerAndSerial(c.der);
+    if (own === undefined || !bytesEqual(own.serial, sid.serial)) return false;
+    if (bytesEqual(own.issuer, sid.issuer)) return true;
+    // The same name can be encoded differently (string types, as another tool re-encoded it):
+    // compared as pkijs compares names, attribute by attribute.
+    const named = pkijs.RelativeDistinguishedNames.fromBER(sid.issuer);
+    return c.cert.issuer.isEqual(named);
   }
-  if (keyId === undefined) return false;
+  if (sid.kind !== 'key-id') return false;
   const ski = subjectKeyIdentifier(c.cert);
-  if (ski !== undefined) return bytesEqual(ski, keyId);
+  if (ski !== undefined) return bytesEqual(ski, sid.keyId);
   const spkiHash = createHash('sha1')
     .update(c.cert.subjectPublicKeyInfo.subjectPublicKey.valueBlock.valueHexView)
     .digest();
-  return bytesEqual(spkiHash, keyId);
+  return bytesEqual(spkiHash, sid.keyId);
 }
 
 /** The certificate the SignerInfo names (sid), looked up in `pool`. */
 export function findSignerCertificate(cms: CmsSignature, pool: CertificatePool): PoolCertificate | undefined {
-  return pool.all().find((c) => sidMatches(cms.signerInfo.sid, c));
+  return pool.all().find((c) => sidMatches(cms.signerId, c));
 }
 
 export type CmsIntegrity =

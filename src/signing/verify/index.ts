@@ -1,6 +1,11 @@
 // The verifier's public face: verifyPdf, the report it returns, the trust store and revision extraction.
 export { verifyPdf, type VerifyPdfRequest } from './verify-pdf.js';
 export {
+  verifyDocuments,
+  type DocumentVerification,
+  type VerifyDocumentsOptions,
+} from './verify-documents.js';
+export {
   TrustStore,
   loadTrustStore,
   importTrustedCertificates,

@@ -76,8 +76,14 @@ export type SignatureMethodResult =
  * The signature method of an AlgorithmIdentifier; `digest` is the hash to use when the OID names
  * none (rsaEncryption or ecPublicKey given as the signature algorithm, as older tools do).
  */
+/** An AlgorithmIdentifier as pkijs gives it, or as the CMS reader does (parameters as asn1js values). */
+export interface AlgorithmLike {
+  readonly algorithmId: string;
+  readonly algorithmParams?: unknown;
+}
+
 export function signatureMethod(
-  algorithm: pkijs.AlgorithmIdentifier,
+  algorithm: AlgorithmLike,
   digest: HashName | undefined,
 ): SignatureMethodResult {
   const oid = algorithm.algorithmId;
@@ -97,7 +103,7 @@ export function signatureMethod(
 }
 
 /** RSASSA-PSS-params (RFC 4055 §3.1) with their DEFAULTs: SHA-1, MGF1-SHA-1, salt 20. */
-function pssMethod(algorithm: pkijs.AlgorithmIdentifier): SignatureMethodResult {
+function pssMethod(algorithm: AlgorithmLike): SignatureMethodResult {
   const oid = algorithm.algorithmId;
   let params: pkijs.RSASSAPSSParams;
   try {
