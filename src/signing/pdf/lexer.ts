@@ -135,6 +135,23 @@ export class Lexer {
     const start = this.pos;
     const end = this.regularRunEnd(start);
     this.pos = end;
+    const buf = this.buf;
+    // Integers are most of the tokens of a page's arrays, a font's widths and the references of
+    // every dictionary: read their digits directly, without making a string. 15 digits stay exact.
+    let p = start;
+    const sign = buf[p];
+    if (sign === 0x2d || sign === 0x2b) p++;
+    if (p < end && end - p <= 15) {
+      let value = 0;
+      let q = p;
+      for (; q < end; q++) {
+        const digit = buf[q]! - 0x30;
+        if (digit < 0 || digit > 9) break;
+        value = value * 10 + digit;
+      }
+      if (q === end) return { type: 'number', value: sign === 0x2d ? -value : value, isInt: true, start };
+    }
+    if (end - start === 1 && buf[start] === 0x52) return { type: 'keyword', value: 'R', start };
     const text = Buffer.from(this.buf.buffer, this.buf.byteOffset + start, end - start).toString('latin1');
     if (NUMBER_RE.test(text)) {
       const isInt = !text.includes('.');
