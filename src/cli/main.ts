@@ -9,6 +9,8 @@ const HELP = `kyso — ký số văn bản PDF bằng USB token (PAdES) / sign P
 Usage:
   kyso tokens [--module PATH]... [--json] [--lang vi|en]
               [--token LABEL | --slot N] [--pin-stdin | --pin-env NAME]   (log in to see hidden keys)
+  kyso tokens change-pin [--module PATH] [--token LABEL | --slot N] [--allow-final-try]
+              [--pin-stdin (current, new: two lines) | --pin-env NAME --new-pin-env NAME]
   kyso doctor [--module PATH]... [--json] [--out FILE] [--lang vi|en]
   kyso sign IN.pdf -o OUT.pdf [--module PATH] [--token LABEL | --slot N] [--key ID_HEX]
             [--p12 FILE | --demo] [--pin-stdin | --pin-env NAME] [--allow-final-try]

@@ -148,6 +148,37 @@ export const MESSAGES: Readonly<Record<ErrorCode, { readonly vi: Text; readonly 
     vi: () => 'Chưa nhập mã PIN (dùng --pin-stdin, --pin-env TÊN hoặc nhập tại terminal).',
     en: () => 'No PIN was given (use --pin-stdin, --pin-env NAME, or type it at the terminal).',
   },
+  PIN_NEW_INVALID: {
+    vi: (d) =>
+      d['reason'] === 'same'
+        ? 'Mã PIN mới phải khác mã PIN hiện tại.'
+        : d['reason'] === 'characters'
+          ? 'Mã PIN mới có ký tự không gõ được bằng bàn phím.'
+          : d['reason'] === 'rejected'
+            ? `Token không nhận mã PIN mới${Number(d['max']) > 0 ? ` (độ dài cho phép ${s(d['min'])}–${s(d['max'])} ký tự)` : ''}; mã PIN cũ vẫn giữ nguyên.`
+            : `Mã PIN mới phải dài từ ${s(d['min'])} đến ${s(d['max'])} ký tự.`,
+    en: (d) =>
+      d['reason'] === 'same'
+        ? 'The new PIN must differ from the current PIN.'
+        : d['reason'] === 'characters'
+          ? 'The new PIN contains a character that cannot be typed.'
+          : d['reason'] === 'rejected'
+            ? `The token refused the new PIN${Number(d['max']) > 0 ? ` (allowed length ${s(d['min'])}–${s(d['max'])})` : ''}; the current PIN is unchanged.`
+            : `The new PIN must be ${s(d['min'])} to ${s(d['max'])} characters long.`,
+  },
+  PIN_CONFIRMATION_MISMATCH: {
+    vi: () => 'Hai lần nhập mã PIN mới không khớp nhau.',
+    en: () => 'The two entries of the new PIN do not match.',
+  },
+  PIN_PAD_CHANGE_UNSUPPORTED: {
+    vi: () =>
+      'Token này nhập PIN trên bàn phím riêng của thiết bị: hãy đổi PIN bằng công cụ của nhà cung cấp token.',
+    en: () => 'This token takes its PIN on its own keypad: change the PIN with the token vendor’s tool.',
+  },
+  PKCS11_TOKEN_WRITE_PROTECTED: {
+    vi: (d) => `Token "${s(d['token'])}" đang ở chế độ chống ghi nên không đổi được mã PIN.`,
+    en: (d) => `Token "${s(d['token'])}" is write-protected, so its PIN cannot be changed.`,
+  },
   PKCS11_MODULE_NOT_FOUND: {
     vi: (d) => `Không tìm thấy thư viện PKCS#11 ${s(d['path'])}. Hãy cài trình điều khiển token.`,
     en: (d) => `PKCS#11 library not found: ${s(d['path'])}. Install the token driver.`,

@@ -16,6 +16,8 @@ export interface FaultState {
   maxPinTries?: number;
   wrongPins: number;
   loginCount: number;
+  /** C_SetPIN calls, whatever their outcome. */
+  setPinCount: number;
   signCount: number;
   signLatencyMs: number;
   /** A PIN-pad token: advertises CKF_PROTECTED_AUTHENTICATION_PATH; this is what the user types on it. */
@@ -25,7 +27,15 @@ export interface FaultState {
 }
 
 export function newFaultState(partial: Partial<FaultState> = {}): FaultState {
-  return { removed: false, wrongPins: 0, loginCount: 0, signCount: 0, signLatencyMs: 0, ...partial };
+  return {
+    removed: false,
+    wrongPins: 0,
+    loginCount: 0,
+    setPinCount: 0,
+    signCount: 0,
+    signLatencyMs: 0,
+    ...partial,
+  };
 }
 
 function fail(ckr: number, method: string): never {
@@ -90,6 +100,20 @@ export function faultyModule(state: FaultState): (api: Pkcs11Api) => Pkcs11Api {
         }
       },
       C_Logout: (s) => api.C_Logout(s),
+      // A wrong current PIN counts against the same tries as a wrong login, as on real tokens.
+      C_SetPIN: (session, oldPin, newPin) => {
+        state.setPinCount++;
+        if (state.removed) fail(CKR.DEVICE_REMOVED, 'C_SetPIN');
+        const left = remaining();
+        if (left !== undefined && left <= 0) fail(CKR.PIN_LOCKED, 'C_SetPIN');
+        try {
+          api.C_SetPIN(session, oldPin, newPin);
+          state.wrongPins = 0;
+        } catch (err) {
+          if ((err as { code?: number }).code === CKR.PIN_INCORRECT) state.wrongPins++;
+          throw err;
+        }
+      },
       C_FindObjectsInit: whenPresent('C_FindObjectsInit', (s, t) => api.C_FindObjectsInit(s, t)),
       C_FindObjects: whenPresent('C_FindObjects', (s, n) => api.C_FindObjects(s, n)),
       C_FindObjectsFinal: (s) => api.C_FindObjectsFinal(s),

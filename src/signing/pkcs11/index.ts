@@ -14,6 +14,13 @@ export { decodeTokenFlags, pinState, type TokenFlags, type PinState } from './to
 export { TokenSession, type TokenCertificate, type TokenKey, type LoginOptions } from './token-session.js';
 export { TokenSigner, planMechanism } from './token-signer.js';
 export {
+  changeUserPin,
+  checkNewPin,
+  pinLengthRule,
+  type ChangePinRequest,
+  type PinLengthRule,
+} from './pin-change.js';
+export {
   TokenManager,
   resolveModuleRequests,
   chooseCertificate,

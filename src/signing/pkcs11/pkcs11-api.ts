@@ -26,6 +26,8 @@ export interface Pkcs11Api {
   /** `pin` undefined means NULL_PTR: the PIN pad (needs the patch in scripts/patch-pkcs11js.mjs). */
   C_Login(session: Handle, userType: number, pin: string | undefined): void;
   C_Logout(session: Handle): void;
+  /** Changes the PIN of the user logged in, or the user PIN when nobody is: needs an R/W session. */
+  C_SetPIN(session: Handle, oldPin: string, newPin: string): void;
   C_FindObjectsInit(session: Handle, template: Attribute[]): void;
   C_FindObjects(session: Handle, maxObjectCount: number): Handle[];
   C_FindObjectsFinal(session: Handle): void;

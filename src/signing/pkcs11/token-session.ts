@@ -8,6 +8,7 @@ import { parseCertificate, type CertificateInfo } from '../x509/certificate-info
 import type { Attribute, Handle } from './pkcs11-api.js';
 import { CKA, CKF, CKO, CKR, CKU } from './pkcs11-constants.js';
 import { ckrOf, pkcs11Failure } from './pkcs11-errors.js';
+import { pinAttemptFailure } from './pin-attempt-failure.js';
 import type { Pkcs11Module, TokenSummary } from './pkcs11-module.js';
 
 export interface TokenCertificate {
@@ -195,41 +196,7 @@ export class TokenSession {
     } catch {
       after = undefined;
     }
-    const state = after?.pinState ?? before.pinState;
-    // Some tokens (ePass2003) answer a wrong PIN with CKR_GENERAL_ERROR: a PIN counter that moved
-    // tells us what really happened.
-    const counterMoved =
-      after !== undefined &&
-      (after.flags.userPinCountLow !== before.flags.userPinCountLow ||
-        after.flags.userPinFinalTry !== before.flags.userPinFinalTry ||
-        after.flags.userPinLocked !== before.flags.userPinLocked);
-    const mapped = pkcs11Failure(err, 'Logging in to the token');
-    const wrongPin =
-      mapped.code === 'PKCS11_PIN_INCORRECT' || (mapped.code === 'PKCS11_GENERAL_ERROR' && counterMoved);
-    if (state === 'locked' && (wrongPin || mapped.code === 'PKCS11_PIN_LOCKED')) {
-      return new KysoError(
-        'PKCS11_PIN_LOCKED',
-        `The PIN is now locked on token "${before.label}". Contact the CA that issued the token to unlock it.`,
-        { details: { ...mapped.details, pinState: state }, cause: err },
-      );
-    }
-    if (wrongPin) {
-      const remaining =
-        state === 'final-try'
-          ? 'one try left before the token locks'
-          : state === 'count-low'
-            ? 'few tries left'
-            : '';
-      return new KysoError(
-        'PKCS11_PIN_INCORRECT',
-        `The PIN is incorrect${remaining ? ` (${remaining})` : ''}.`,
-        {
-          details: { ...mapped.details, pinState: state },
-          cause: err,
-        },
-      );
-    }
-    return mapped;
+    return pinAttemptFailure(err, before, after, 'Logging in to the token');
   }
 
   /** Runs token calls one after another, whatever the caller's concurrency. */
