@@ -9,6 +9,7 @@ import { outboxHandlers } from './outbox-service.js';
 import { policyHandlers } from './policy-service.js';
 import type { Handlers } from './service-types.js';
 import { signHandlers } from './sign-service.js';
+import { tokenAdminHandlers } from './token-admin-service.js';
 import { tokenHandlers } from './tokens-service.js';
 import { verifyHandlers } from './verify-service.js';
 
@@ -23,6 +24,7 @@ export function engineHandlers(
     ...documentHandlers(documents),
     ...appearanceHandlers(),
     ...tokenHandlers(),
+    ...tokenAdminHandlers(),
     ...signHandlers(documents),
     ...verifyHandlers(),
     ...bridge.handlers(),

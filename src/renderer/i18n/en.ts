@@ -1,11 +1,13 @@
 // English, the optional language. A Record over vi.ts's keys: a missing translation does not compile.
 import { bridgeEn } from './bridge-en.js';
+import { devicesEn } from './devices-en.js';
 import { policyEn } from './policy-en.js';
 import type { MessageKey } from './vi.js';
 
 export const en: Record<MessageKey, string> = {
   ...bridgeEn,
   ...policyEn,
+  ...devicesEn,
   'app.name': 'Kyso',
   'app.tagline': 'Document signing',
   'app.loading': 'Starting…',

@@ -2,11 +2,13 @@
 // must have the same keys (a Record over them), so a string without its translation does not compile.
 // Placeholders are {name}; t() fills them.
 import { bridgeVi } from './bridge-vi.js';
+import { devicesVi } from './devices-vi.js';
 import { policyVi } from './policy-vi.js';
 
 export const vi = {
   ...bridgeVi,
   ...policyVi,
+  ...devicesVi,
   'app.name': 'Kyso',
   'app.tagline': 'Ký số văn bản',
   'app.loading': 'Đang khởi động…',

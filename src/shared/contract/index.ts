@@ -6,3 +6,4 @@ export * from './client.js';
 export * from './wire.js';
 export * from './local-bridge.js';
 export * from './policy.js';
+export * from './token-admin.js';

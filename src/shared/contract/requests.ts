@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { ErrorCode } from '../errors.js';
 import type { BridgePreview, BridgeStatusView } from './local-bridge.js';
 import { POLICY_REQUESTS, type PolicyResults } from './policy.js';
+import { TOKEN_ADMIN_REQUESTS, type TokenAdminResults } from './token-admin.js';
 
 // ---------------------------------------------------------------------------------------------
 // Building blocks
@@ -217,6 +218,8 @@ export const REQUESTS = {
 
   // The machine policy (issue 14 point 4): contract/policy.ts.
   ...POLICY_REQUESTS,
+  // Token administration (issue 14 point 2): contract/token-admin.ts.
+  ...TOKEN_ADMIN_REQUESTS,
 } as const;
 
 export type Channel = keyof typeof REQUESTS;
@@ -483,7 +486,7 @@ export interface UploadSettingsView {
   readonly needsCredential: boolean;
 }
 
-export interface RequestResults extends PolicyResults {
+export interface RequestResults extends PolicyResults, TokenAdminResults {
   'app.info': AppInfo;
   'app.setLanguage': { readonly language: Language };
   'app.takeOpenFiles': { readonly paths: readonly string[] };

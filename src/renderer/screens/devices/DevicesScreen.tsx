@@ -1,5 +1,5 @@
-// "Thiết bị ký" (read only in this part): the PKCS#11 libraries and how their probe went, the tokens
-// in their slots with the PIN state, and the certificates on each.
+// "Thiết bị ký": the PKCS#11 libraries and how their probe went, the tokens in their slots with the
+// PIN state (and "Đổi mã PIN"), and the certificates on each.
 import { useCallback, useEffect, useState } from 'react';
 import type { ContractError, TokenModuleView } from '../../../shared/contract/index.js';
 import { useApp } from '../../app-context.js';
@@ -18,7 +18,9 @@ export function DevicesScreen({ active }: { active: boolean }) {
   const [loadedOnce, setLoadedOnce] = useState(false);
 
   const load = useCallback(async () => {
-    setState({ kind: 'loading' });
+    // A list on screen stays while it is read again (after a PIN change): the token cards, and a
+    // dialog open on one of them, keep their place.
+    setState((s) => (s.kind === 'loaded' ? s : { kind: 'loading' }));
     const r = await client.call('tokens.list', {});
     setState(r.ok ? { kind: 'loaded', modules: r.value.modules } : { kind: 'failed', error: r.error });
   }, [client]);
@@ -49,7 +51,8 @@ export function DevicesScreen({ active }: { active: boolean }) {
         {state.kind === 'loading' && <p role="status">{t('devices.loading')}</p>}
         {state.kind === 'failed' && <ErrorMessage error={state.error} />}
         {state.kind === 'loaded' && state.modules.length === 0 && <p>{t('devices.none')}</p>}
-        {state.kind === 'loaded' && state.modules.map((m) => <ModuleCard key={m.path} module={m} />)}
+        {state.kind === 'loaded' &&
+          state.modules.map((m) => <ModuleCard key={m.path} module={m} onChanged={() => void load()} />)}
         <BridgeSettings active={active} />
       </div>
     </div>

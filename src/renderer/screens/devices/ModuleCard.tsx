@@ -3,7 +3,7 @@ import type { TokenModuleView } from '../../../shared/contract/index.js';
 import { useApp } from '../../app-context.js';
 import { TokenSection } from './TokenSection.js';
 
-export function ModuleCard({ module: m }: { module: TokenModuleView }) {
+export function ModuleCard({ module: m, onChanged }: { module: TokenModuleView; onChanged: () => void }) {
   const { t } = useApp();
   return (
     <section className="card" aria-label={`${t('devices.module')} ${m.path}`} data-testid="module-card">
@@ -33,7 +33,13 @@ export function ModuleCard({ module: m }: { module: TokenModuleView }) {
       </dl>
       {m.slots.map((slot) =>
         slot.token ? (
-          <TokenSection key={slot.slotId} token={slot.token} />
+          <TokenSection
+            key={slot.slotId}
+            token={slot.token}
+            modulePath={m.path}
+            slotId={slot.slotId}
+            onChanged={onChanged}
+          />
         ) : (
           <p key={slot.slotId} className="hint">
             {t('devices.slotEmpty', { slot: slot.slotId })}
