@@ -1,6 +1,7 @@
 // The handlers the engine process serves: documents, appearance previews, tokens, signing, verifying.
 import type { DocumentTable } from './document-table.js';
 import { appearanceHandlers } from './appearance-service.js';
+import { batchHandlers } from './batch-service.js';
 import { BridgeService } from './bridge-service.js';
 import type { EngineChannel } from './channel-sides.js';
 import { documentHandlers } from './document-service.js';
@@ -30,5 +31,6 @@ export function engineHandlers(
     ...bridge.handlers(),
     ...outboxHandlers(vault ? { vault } : {}),
     ...policyHandlers(),
+    ...batchHandlers(),
   };
 }

@@ -7,3 +7,4 @@ export * from './wire.js';
 export * from './local-bridge.js';
 export * from './policy.js';
 export * from './token-admin.js';
+export * from './batch.js';

@@ -5,56 +5,46 @@ import { z } from 'zod';
 import type { ErrorCode } from '../errors.js';
 import type { BridgePreview, BridgeStatusView } from './local-bridge.js';
 import { POLICY_REQUESTS, type PolicyResults } from './policy.js';
+import { BATCH_REQUESTS, type BatchProgressByChannel, type BatchResults } from './batch.js';
 import { TOKEN_ADMIN_REQUESTS, type TokenAdminResults } from './token-admin.js';
+import {
+  AppearanceTemplateSchema,
+  CertificateRefSchema,
+  DisplayRectSchema,
+  DocumentIdSchema,
+  LanguageSchema,
+  OutboxIdSchema,
+  PageLengthSchema,
+  PathSchema,
+  SignTemplateSchema,
+  TextSchema,
+  type DisplayRectValue,
+  type Language,
+} from './schemas.js';
 
 // ---------------------------------------------------------------------------------------------
-// Building blocks
+// Building blocks (schemas.ts)
 
-const MAX_PATH = 4096;
-const MAX_TEXT = 500;
+export {
+  PathSchema,
+  DocumentIdSchema,
+  LanguageSchema,
+  type Language,
+  APPEARANCE_TEMPLATE_NAMES,
+  AppearanceTemplateSchema,
+  type AppearanceTemplateName,
+  SignTemplateSchema,
+  type SignTemplateName,
+  DisplayRectSchema,
+  type DisplayRectValue,
+  CertificateRefSchema,
+  type CertificateRef,
+  OutboxIdSchema,
+  TextSchema,
+} from './schemas.js';
 
-/** A file path as the user chose it; the service resolves and checks it. No NUL: it would cut the path. */
-export const PathSchema = z
-  .string()
-  .min(1)
-  .max(MAX_PATH)
-  .refine((p) => !p.includes('\0'), { message: 'path contains NUL' });
-
-/** Handle of a document opened with document.open (the path stays on the main side). */
-export const DocumentIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
-
-export const LanguageSchema = z.enum(['vi', 'en']);
-export type Language = z.infer<typeof LanguageSchema>;
-
-/** The Decree 30 templates the engine draws (src/signing/appearance). */
-export const APPEARANCE_TEMPLATE_NAMES = ['personal', 'seal', 'text', 'certified-copy'] as const;
-export const AppearanceTemplateSchema = z.enum(APPEARANCE_TEMPLATE_NAMES);
-export type AppearanceTemplateName = z.infer<typeof AppearanceTemplateSchema>;
-
-/** sign.run also takes an invisible signature (no box). */
-export const SignTemplateSchema = z.enum([...APPEARANCE_TEMPLATE_NAMES, 'invisible']);
-export type SignTemplateName = z.infer<typeof SignTemplateSchema>;
-
-const finite = z.number(); // zod 4 numbers refuse Infinity and NaN
-const positive = z.number().positive().max(14400); // PDF's largest page side (ISO 32000 annex C)
-
-/** A box in display coordinates: points, from the top-left of the page as displayed (after /Rotate). */
-export const DisplayRectSchema = z.strictObject({ x: finite, y: finite, width: positive, height: positive });
-export type DisplayRectValue = z.infer<typeof DisplayRectSchema>;
-
-/** Which key signs: the module (library path), the token by serial, its slot, and the key's CKA_ID (hex). */
-export const CertificateRefSchema = z.strictObject({
-  modulePath: PathSchema,
-  tokenSerial: z.string().min(1).max(64),
-  slotId: z.number().int().min(0),
-  keyId: z.string().regex(/^[0-9a-fA-F]{0,256}$/),
-});
-export type CertificateRef = z.infer<typeof CertificateRefSchema>;
-
-const text = z.string().max(MAX_TEXT);
-
-/** An outbox item's number. */
-export const OutboxIdSchema = z.number().int().positive();
+const text = TextSchema;
+const positive = PageLengthSchema;
 
 // ---------------------------------------------------------------------------------------------
 // The requests
@@ -220,6 +210,8 @@ export const REQUESTS = {
   ...POLICY_REQUESTS,
   // Token administration (issue 14 point 2): contract/token-admin.ts.
   ...TOKEN_ADMIN_REQUESTS,
+  // Batch signing (issue 14 point 1): contract/batch.ts.
+  ...BATCH_REQUESTS,
 } as const;
 
 export type Channel = keyof typeof REQUESTS;
@@ -486,7 +478,7 @@ export interface UploadSettingsView {
   readonly needsCredential: boolean;
 }
 
-export interface RequestResults extends PolicyResults, TokenAdminResults {
+export interface RequestResults extends PolicyResults, TokenAdminResults, BatchResults {
   'app.info': AppInfo;
   'app.setLanguage': { readonly language: Language };
   'app.takeOpenFiles': { readonly paths: readonly string[] };
@@ -563,7 +555,7 @@ export interface OutboxFlushProgress {
   readonly done: number;
 }
 
-export interface RequestProgress {
+export interface RequestProgress extends BatchProgressByChannel {
   'sign.run': SignRunProgress;
   'verify.run': VerifyRunProgress;
   'outbox.flush': OutboxFlushProgress;
