@@ -38,6 +38,7 @@ beforeAll(async () => {
     webHost: true,
     dialogs: {
       openPdf: async () => null,
+      openFolder: async () => null,
       saveAs: async () => null,
       showInFolder: async () => undefined,
     },

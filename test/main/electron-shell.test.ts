@@ -117,6 +117,7 @@ beforeAll(() => {
     webHost: false,
     dialogs: {
       openPdf: async () => '/chosen.pdf',
+      openFolder: async () => '/chosen',
       saveAs: async () => null,
       showInFolder: async () => undefined,
     },

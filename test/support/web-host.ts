@@ -15,8 +15,10 @@ export interface StartedWebHost {
   /** Everything the host (and its engine process) printed so far. */
   output(): { stdout: string; stderr: string };
   /** Scripts the next answer of a dialog (POST /__dialog). */
-  answerDialog(dialog: 'openPdf' | 'saveAs', path: string | null): Promise<void>;
+  answerDialog(dialog: 'openPdf' | 'openFolder' | 'saveAs', path: string | null): Promise<void>;
   close(): Promise<void>;
+  /** The app dies (SIGKILL): its engine process exits when it loses its host. */
+  kill(): Promise<void>;
 }
 
 export interface StartWebHostOptions {
@@ -70,6 +72,10 @@ export async function startWebHost(options: StartWebHostOptions): Promise<Starte
     },
     async close() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await exited;
     },
   };

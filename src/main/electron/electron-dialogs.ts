@@ -16,6 +16,12 @@ export function electronDialogs(
       const result = w ? await dialog.showOpenDialog(w, options) : await dialog.showOpenDialog(options);
       return result.canceled ? null : (result.filePaths[0] ?? null);
     },
+    async openFolder() {
+      const w = window();
+      const options = { properties: ['openDirectory' as const] };
+      const result = w ? await dialog.showOpenDialog(w, options) : await dialog.showOpenDialog(options);
+      return result.canceled ? null : (result.filePaths[0] ?? null);
+    },
     async saveAs(defaultPath) {
       const w = window();
       // The native save dialog asks before replacing an existing file.

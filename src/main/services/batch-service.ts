@@ -297,7 +297,11 @@ async function unfinished(file: string): Promise<UnfinishedBatchView | null> {
   return {
     outDir: record.outDir,
     inputs: record.inputs,
+    recursive: record.recursive,
+    suffix: record.suffix,
     template: record.template,
+    anchor: record.anchor,
+    reason: record.reason,
     total: state.documents.size,
     ...counts,
     updatedAt: record.updatedAt,

@@ -8,6 +8,7 @@ export const HOST_CHANNELS = [
   'app.setLanguage',
   'app.takeOpenFiles',
   'dialog.openPdf',
+  'dialog.openFolder',
   'dialog.saveAs',
   'dialog.showInFolder',
 ] as const satisfies readonly Channel[];

@@ -5,6 +5,8 @@ import type { Handlers } from './service-types.js';
 export interface DialogProvider {
   /** The PDF the user chose, or null when cancelled. */
   openPdf(): Promise<string | null>;
+  /** The folder the user chose, or null when cancelled. */
+  openFolder(): Promise<string | null>;
   /** Where to save, or null when cancelled; the dialog asks before replacing an existing file. */
   saveAs(defaultPath: string): Promise<string | null>;
   /** Shows the file in the system's file manager. */
@@ -13,9 +15,10 @@ export interface DialogProvider {
 
 export function dialogHandlers(
   dialogs: DialogProvider,
-): Handlers<'dialog.openPdf' | 'dialog.saveAs' | 'dialog.showInFolder'> {
+): Handlers<'dialog.openPdf' | 'dialog.openFolder' | 'dialog.saveAs' | 'dialog.showInFolder'> {
   return {
     'dialog.openPdf': async () => ({ path: await dialogs.openPdf() }),
+    'dialog.openFolder': async () => ({ path: await dialogs.openFolder() }),
     'dialog.saveAs': async ({ defaultPath }) => ({ path: await dialogs.saveAs(defaultPath) }),
     'dialog.showInFolder': async ({ path }) => {
       await dialogs.showInFolder(path);

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { DialogProvider } from '../services/dialog-service.js';
 
 export const DialogAnswerSchema = z.strictObject({
-  dialog: z.enum(['openPdf', 'saveAs']),
+  dialog: z.enum(['openPdf', 'openFolder', 'saveAs']),
   /** null answers "cancelled". */
   path: z.string().min(1).max(4096).nullable(),
 });
@@ -49,6 +49,13 @@ export class WebDialogs implements DialogProvider {
     const scripted = this.#take('openPdf');
     if (scripted) return scripted.path;
     return (await this.#pdfs())[0] ?? null;
+  }
+
+  async openFolder(): Promise<string | null> {
+    const scripted = this.#take('openFolder');
+    if (scripted) return scripted.path;
+    // No one to ask: the --files folder is the only one offered.
+    return this.#filesDir;
   }
 
   async saveAs(defaultPath: string): Promise<string | null> {

@@ -2,6 +2,8 @@
 const PATHS = {
   sign: 'M4 20h4l10.5-10.5a2.1 2.1 0 0 0-3-3L5 17v3zM14 7l3 3',
   verify: 'M12 3l7 3v5c0 4.5-3 8.5-7 10-4-1.5-7-5.5-7-10V6l7-3zM8.5 12l2.5 2.5 4.5-5',
+  // a stack of pages with a pen stroke: many documents signed at once
+  batch: 'M8 3h10v14H8zM5 6v15h10M11 12l2 2 4-5',
   devices: 'M9 3h6v5H9zM7 8h10v10a3 3 0 0 1-3 3h-4a3 3 0 0 1-3-3V8zM10 13h4',
   open: 'M3 7a2 2 0 0 1 2-2h4l2 2h8a2 2 0 0 1 2 2v8a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V7z',
   upload: 'M12 16V4M7 9l5-5 5 5M4 16v3a1 1 0 0 0 1 1h14a1 1 0 0 0 1-1v-3',

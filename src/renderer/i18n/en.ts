@@ -1,4 +1,5 @@
 // English, the optional language. A Record over vi.ts's keys: a missing translation does not compile.
+import { batchEn } from './batch-en.js';
 import { bridgeEn } from './bridge-en.js';
 import { devicesEn } from './devices-en.js';
 import { policyEn } from './policy-en.js';
@@ -6,6 +7,7 @@ import type { MessageKey } from './vi.js';
 
 export const en: Record<MessageKey, string> = {
   ...bridgeEn,
+  ...batchEn,
   ...policyEn,
   ...devicesEn,
   'app.name': 'Kyso',

@@ -1,12 +1,13 @@
-// The left column: the app's name, the three screens, the language switch.
+// The left column: the app's name, the screens, the language switch.
 import { useApp } from '../app-context.js';
 import { Icon, type IconName } from '../components/Icon.js';
 import type { MessageKey } from '../i18n/translate.js';
 
-export type ScreenName = 'sign' | 'verify' | 'devices' | 'outbox';
+export type ScreenName = 'sign' | 'batch' | 'verify' | 'devices' | 'outbox';
 
 const SCREENS: readonly { name: ScreenName; label: MessageKey; icon: IconName }[] = [
   { name: 'sign', label: 'nav.sign', icon: 'sign' },
+  { name: 'batch', label: 'nav.batch', icon: 'batch' },
   { name: 'verify', label: 'nav.verify', icon: 'verify' },
   { name: 'devices', label: 'nav.devices', icon: 'devices' },
   { name: 'outbox', label: 'nav.outbox', icon: 'upload' },

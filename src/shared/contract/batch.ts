@@ -91,7 +91,12 @@ export interface BatchRunResult {
 export interface UnfinishedBatchView {
   readonly outDir: string;
   readonly inputs: readonly string[];
+  /** How it signs: a resume must sign the rest the same way (the journal checks it). */
+  readonly recursive: boolean;
+  readonly suffix: string;
   readonly template: z.infer<typeof SignTemplateSchema>;
+  readonly anchor: string;
+  readonly reason: string;
   readonly total: number;
   readonly signed: number;
   readonly failed: number;

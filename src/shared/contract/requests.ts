@@ -55,6 +55,8 @@ export const REQUESTS = {
   'app.takeOpenFiles': { request: z.strictObject({}) },
 
   'dialog.openPdf': { request: z.strictObject({}) },
+  /** A folder of documents (Ký hàng loạt). */
+  'dialog.openFolder': { request: z.strictObject({}) },
   'dialog.saveAs': { request: z.strictObject({ defaultPath: PathSchema }) },
   'dialog.showInFolder': { request: z.strictObject({ path: PathSchema }) },
 
@@ -483,6 +485,7 @@ export interface RequestResults extends PolicyResults, TokenAdminResults, BatchR
   'app.setLanguage': { readonly language: Language };
   'app.takeOpenFiles': { readonly paths: readonly string[] };
   'dialog.openPdf': { readonly path: string | null };
+  'dialog.openFolder': { readonly path: string | null };
   'dialog.saveAs': { readonly path: string | null };
   'dialog.showInFolder': Record<string, never>;
   'document.open': OpenedDocument;

@@ -24,6 +24,11 @@ export interface AppSession {
   /** Uncaught errors and console errors of the page (a CSP violation shows up here). */
   readonly pageErrors: string[];
   close(): Promise<void>;
+  /**
+   * The app dies (its host SIGKILLed, the engine with it) and is started again on the same data
+   * folder, files and tokens, in a new window: what a crash and a restart look like to the user.
+   */
+  restart(): Promise<AppSession>;
 }
 
 /** The handwritten signature and the seal, drawn by the committed fixture script. */
@@ -77,6 +82,19 @@ export async function openApp(): Promise<AppSession> {
   storeImage(home, 'chairman-rsa2048', 'signature', assets.signature);
   storeImage(home, 'agency-rsa3072', 'seal', assets.seal);
   const tokens = freshTokens();
+  return await startSession({ dir, files, home, assets: assets.dir, tokens });
+}
+
+interface SessionFolders {
+  readonly dir: string;
+  readonly files: string;
+  readonly home: string;
+  readonly assets: string;
+  readonly tokens: { readonly conf: string; readonly dir: string };
+}
+
+async function startSession(folders: SessionFolders): Promise<AppSession> {
+  const { dir, files, home, tokens } = folders;
   const host = await startWebHost({
     home,
     files,
@@ -96,13 +114,18 @@ export async function openApp(): Promise<AppSession> {
     host,
     files,
     home,
-    assets: assets.dir,
+    assets: folders.assets,
     pageErrors,
     async close() {
       await context.close();
       await host.close();
       rmSync(dir, { recursive: true, force: true });
       rmSync(tokens.dir, { recursive: true, force: true });
+    },
+    async restart() {
+      await host.kill();
+      await context.close();
+      return await startSession(folders);
     },
   };
 }
