@@ -16,10 +16,12 @@ const loadVerify = () => import('./screens/verify/VerifyScreen.js');
 const loadDevices = () => import('./screens/devices/DevicesScreen.js');
 const loadOutbox = () => import('./screens/outbox/OutboxScreen.js');
 const loadBatch = () => import('./screens/batch/BatchScreen.js');
+const loadSettings = () => import('./screens/settings/SettingsScreen.js');
 const VerifyScreen = lazy(() => loadVerify().then((m) => ({ default: m.VerifyScreen })));
 const DevicesScreen = lazy(() => loadDevices().then((m) => ({ default: m.DevicesScreen })));
 const OutboxScreen = lazy(() => loadOutbox().then((m) => ({ default: m.OutboxScreen })));
 const BatchScreen = lazy(() => loadBatch().then((m) => ({ default: m.BatchScreen })));
+const SettingsScreen = lazy(() => loadSettings().then((m) => ({ default: m.SettingsScreen })));
 
 export function App({ client, onLanguage }: { client: KysoClient; onLanguage: (l: Language) => void }) {
   const [language, setLanguageState] = useState<Language>('vi');
@@ -51,7 +53,7 @@ export function App({ client, onLanguage }: { client: KysoClient; onLanguage: (l
     // Start pdf.js and its worker while the user looks at the first screen, not when a file opens.
     const idle = setTimeout(() => {
       void import('./pdf/pdfjs.js').then((p) => p.pdfWorker());
-      void Promise.all([loadVerify(), loadDevices(), loadOutbox(), loadBatch()]);
+      void Promise.all([loadVerify(), loadDevices(), loadOutbox(), loadBatch(), loadSettings()]);
     }, 300);
     return () => clearTimeout(idle);
   }, []);
@@ -112,6 +114,7 @@ export function App({ client, onLanguage }: { client: KysoClient; onLanguage: (l
             {visited.has('devices') && <DevicesScreen active={screen === 'devices'} />}
             {visited.has('outbox') && <OutboxScreen active={screen === 'outbox'} />}
             {visited.has('batch') && <BatchScreen active={screen === 'batch'} />}
+            {visited.has('settings') && <SettingsScreen active={screen === 'settings'} />}
           </Suspense>
         </main>
         {/* A web page's request to sign, on top of whatever screen is shown. */}

@@ -13,6 +13,7 @@ export {
   TEMPLATE_DEFAULTS,
   parseDisplayRect,
   importSignatureImage,
+  imageWarnings,
   storedImagePath,
   readSignatureImage,
   loadAppearanceFont,

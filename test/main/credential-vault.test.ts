@@ -51,6 +51,7 @@ function fakeSafeStorage(available: () => boolean, backend?: string): SafeStorag
 const noDialogs = {
   openPdf: async () => null,
   openFolder: async () => null,
+  openImage: async () => null,
   saveAs: async () => null,
   showInFolder: async () => undefined,
 };

@@ -39,6 +39,7 @@ beforeAll(async () => {
     dialogs: {
       openPdf: async () => null,
       openFolder: async () => null,
+      openImage: async () => null,
       saveAs: async () => null,
       showInFolder: async () => undefined,
     },

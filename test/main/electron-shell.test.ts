@@ -118,6 +118,7 @@ beforeAll(() => {
     dialogs: {
       openPdf: async () => '/chosen.pdf',
       openFolder: async () => '/chosen',
+      openImage: async () => '/chosen.png',
       saveAs: async () => null,
       showInFolder: async () => undefined,
     },

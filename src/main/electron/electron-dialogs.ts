@@ -22,6 +22,16 @@ export function electronDialogs(
       const result = w ? await dialog.showOpenDialog(w, options) : await dialog.showOpenDialog(options);
       return result.canceled ? null : (result.filePaths[0] ?? null);
     },
+    async openImage() {
+      const w = window();
+      const name = language() === 'vi' ? 'Ảnh PNG hoặc JPEG' : 'PNG or JPEG images';
+      const options = {
+        properties: ['openFile' as const],
+        filters: [{ name, extensions: ['png', 'jpg', 'jpeg'] }],
+      };
+      const result = w ? await dialog.showOpenDialog(w, options) : await dialog.showOpenDialog(options);
+      return result.canceled ? null : (result.filePaths[0] ?? null);
+    },
     async saveAs(defaultPath) {
       const w = window();
       // The native save dialog asks before replacing an existing file.

@@ -9,6 +9,7 @@ export const HOST_CHANNELS = [
   'app.takeOpenFiles',
   'dialog.openPdf',
   'dialog.openFolder',
+  'dialog.openImage',
   'dialog.saveAs',
   'dialog.showInFolder',
 ] as const satisfies readonly Channel[];

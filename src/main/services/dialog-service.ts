@@ -7,6 +7,8 @@ export interface DialogProvider {
   openPdf(): Promise<string | null>;
   /** The folder the user chose, or null when cancelled. */
   openFolder(): Promise<string | null>;
+  /** The PNG or JPEG the user chose, or null when cancelled. */
+  openImage(): Promise<string | null>;
   /** Where to save, or null when cancelled; the dialog asks before replacing an existing file. */
   saveAs(defaultPath: string): Promise<string | null>;
   /** Shows the file in the system's file manager. */
@@ -15,10 +17,13 @@ export interface DialogProvider {
 
 export function dialogHandlers(
   dialogs: DialogProvider,
-): Handlers<'dialog.openPdf' | 'dialog.openFolder' | 'dialog.saveAs' | 'dialog.showInFolder'> {
+): Handlers<
+  'dialog.openPdf' | 'dialog.openFolder' | 'dialog.openImage' | 'dialog.saveAs' | 'dialog.showInFolder'
+> {
   return {
     'dialog.openPdf': async () => ({ path: await dialogs.openPdf() }),
     'dialog.openFolder': async () => ({ path: await dialogs.openFolder() }),
+    'dialog.openImage': async () => ({ path: await dialogs.openImage() }),
     'dialog.saveAs': async ({ defaultPath }) => ({ path: await dialogs.saveAs(defaultPath) }),
     'dialog.showInFolder': async ({ path }) => {
       await dialogs.showInFolder(path);

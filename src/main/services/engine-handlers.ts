@@ -5,6 +5,7 @@ import { batchHandlers } from './batch-service.js';
 import { BridgeService } from './bridge-service.js';
 import type { EngineChannel } from './channel-sides.js';
 import { documentHandlers } from './document-service.js';
+import { imageHandlers } from './images-service.js';
 import type { CredentialVault } from './credential-vault.js';
 import { outboxHandlers } from './outbox-service.js';
 import { policyHandlers } from './policy-service.js';
@@ -32,5 +33,6 @@ export function engineHandlers(
     ...outboxHandlers(vault ? { vault } : {}),
     ...policyHandlers(),
     ...batchHandlers(),
+    ...imageHandlers(),
   };
 }

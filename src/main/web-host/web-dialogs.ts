@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { DialogProvider } from '../services/dialog-service.js';
 
 export const DialogAnswerSchema = z.strictObject({
-  dialog: z.enum(['openPdf', 'openFolder', 'saveAs']),
+  dialog: z.enum(['openPdf', 'openFolder', 'openImage', 'saveAs']),
   /** null answers "cancelled". */
   path: z.string().min(1).max(4096).nullable(),
 });
@@ -56,6 +56,11 @@ export class WebDialogs implements DialogProvider {
     if (scripted) return scripted.path;
     // No one to ask: the --files folder is the only one offered.
     return this.#filesDir;
+  }
+
+  async openImage(): Promise<string | null> {
+    // Only a scripted answer: the --files folder offers documents, not images.
+    return this.#take('openImage')?.path ?? null;
   }
 
   async saveAs(defaultPath: string): Promise<string | null> {

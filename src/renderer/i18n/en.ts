@@ -1,12 +1,14 @@
 // English, the optional language. A Record over vi.ts's keys: a missing translation does not compile.
 import { batchEn } from './batch-en.js';
 import { bridgeEn } from './bridge-en.js';
+import { settingsEn } from './settings-en.js';
 import { devicesEn } from './devices-en.js';
 import { policyEn } from './policy-en.js';
 import type { MessageKey } from './vi.js';
 
 export const en: Record<MessageKey, string> = {
   ...bridgeEn,
+  ...settingsEn,
   ...batchEn,
   ...policyEn,
   ...devicesEn,

@@ -3,11 +3,13 @@
 // Placeholders are {name}; t() fills them.
 import { batchVi } from './batch-vi.js';
 import { bridgeVi } from './bridge-vi.js';
+import { settingsVi } from './settings-vi.js';
 import { devicesVi } from './devices-vi.js';
 import { policyVi } from './policy-vi.js';
 
 export const vi = {
   ...bridgeVi,
+  ...settingsVi,
   ...batchVi,
   ...policyVi,
   ...devicesVi,

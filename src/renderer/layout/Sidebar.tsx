@@ -3,7 +3,7 @@ import { useApp } from '../app-context.js';
 import { Icon, type IconName } from '../components/Icon.js';
 import type { MessageKey } from '../i18n/translate.js';
 
-export type ScreenName = 'sign' | 'batch' | 'verify' | 'devices' | 'outbox';
+export type ScreenName = 'sign' | 'batch' | 'verify' | 'devices' | 'outbox' | 'settings';
 
 const SCREENS: readonly { name: ScreenName; label: MessageKey; icon: IconName }[] = [
   { name: 'sign', label: 'nav.sign', icon: 'sign' },
@@ -11,6 +11,7 @@ const SCREENS: readonly { name: ScreenName; label: MessageKey; icon: IconName }[
   { name: 'verify', label: 'nav.verify', icon: 'verify' },
   { name: 'devices', label: 'nav.devices', icon: 'devices' },
   { name: 'outbox', label: 'nav.outbox', icon: 'upload' },
+  { name: 'settings', label: 'nav.settings', icon: 'settings' },
 ];
 
 export function Sidebar({ screen, onNavigate }: { screen: ScreenName; onNavigate: (s: ScreenName) => void }) {

@@ -8,3 +8,4 @@ export * from './local-bridge.js';
 export * from './policy.js';
 export * from './token-admin.js';
 export * from './batch.js';
+export * from './images.js';

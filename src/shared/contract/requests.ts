@@ -6,6 +6,7 @@ import type { ErrorCode } from '../errors.js';
 import type { BridgePreview, BridgeStatusView } from './local-bridge.js';
 import { POLICY_REQUESTS, type PolicyResults } from './policy.js';
 import { BATCH_REQUESTS, type BatchProgressByChannel, type BatchResults } from './batch.js';
+import { IMAGE_REQUESTS, type ImageResults } from './images.js';
 import { TOKEN_ADMIN_REQUESTS, type TokenAdminResults } from './token-admin.js';
 import {
   AppearanceTemplateSchema,
@@ -57,6 +58,8 @@ export const REQUESTS = {
   'dialog.openPdf': { request: z.strictObject({}) },
   /** A folder of documents (Ký hàng loạt). */
   'dialog.openFolder': { request: z.strictObject({}) },
+  /** A PNG or JPEG (signature and seal images, Cài đặt). */
+  'dialog.openImage': { request: z.strictObject({}) },
   'dialog.saveAs': { request: z.strictObject({ defaultPath: PathSchema }) },
   'dialog.showInFolder': { request: z.strictObject({ path: PathSchema }) },
 
@@ -214,6 +217,8 @@ export const REQUESTS = {
   ...TOKEN_ADMIN_REQUESTS,
   // Batch signing (issue 14 point 1): contract/batch.ts.
   ...BATCH_REQUESTS,
+  // Signature and seal images (issue 14 point 3): contract/images.ts.
+  ...IMAGE_REQUESTS,
 } as const;
 
 export type Channel = keyof typeof REQUESTS;
@@ -480,12 +485,13 @@ export interface UploadSettingsView {
   readonly needsCredential: boolean;
 }
 
-export interface RequestResults extends PolicyResults, TokenAdminResults, BatchResults {
+export interface RequestResults extends PolicyResults, TokenAdminResults, BatchResults, ImageResults {
   'app.info': AppInfo;
   'app.setLanguage': { readonly language: Language };
   'app.takeOpenFiles': { readonly paths: readonly string[] };
   'dialog.openPdf': { readonly path: string | null };
   'dialog.openFolder': { readonly path: string | null };
+  'dialog.openImage': { readonly path: string | null };
   'dialog.saveAs': { readonly path: string | null };
   'dialog.showInFolder': Record<string, never>;
   'document.open': OpenedDocument;

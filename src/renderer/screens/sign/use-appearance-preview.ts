@@ -19,11 +19,14 @@ export function useAppearancePreview(request: {
   certificate: CertificateRef | null;
   docNumber: string;
   agency: string;
+  /** Changed to ask again when what the drawing uses changed (an image imported in Cài đặt). */
+  revision?: number;
 }): { pdf: PDFDocumentProxy | null; error: ContractError | null } {
   const { client } = useApp();
   const [preview, setPreview] = useState<RangeDocument | null>(null);
   const [error, setError] = useState<ContractError | null>(null);
   const { template, certificate, docNumber, agency } = request;
+  const revision = request.revision ?? 0;
   // Whole points: a fraction of a point does not change the drawing, and would re-ask on every move.
   const width = Math.round(request.width);
   const height = Math.round(request.height);
@@ -34,7 +37,7 @@ export function useAppearancePreview(request: {
   useEffect(() => {
     setPreview(null);
     setError(null);
-  }, [template, certificateKey, docNumber, agency]);
+  }, [template, certificateKey, docNumber, agency, revision]);
 
   useEffect(() => {
     if (width <= 0 || height <= 0) return;
@@ -68,7 +71,7 @@ export function useAppearancePreview(request: {
       gone = true;
       clearTimeout(timer);
     };
-  }, [client, template, width, height, certificateKey, docNumber, agency]);
+  }, [client, template, width, height, certificateKey, docNumber, agency, revision]);
 
   useEffect(() => () => void preview?.destroy(), [preview]);
   return { pdf: preview?.pdf ?? null, error };
