@@ -6,11 +6,15 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TrustStore } from '../signing/verify-api.js';
 import { adminModule, type OnestopStats } from './admin-module.js';
+import { challengeAuth } from './challenge-auth.js';
+import type { IssueBook } from './issue-book.js';
 import { FaultPlan, NO_FAULTS, type FaultSettings } from './fault-plan.js';
 import { oauthModule } from './oauth-module.js';
 import { ReceiptStore } from './receipt-store.js';
 import { resultsModule } from './results-module.js';
 import { Router, sendJson } from './router.js';
+import { signingRequestsModule } from './signing-requests-module.js';
+import { SigningStore } from './signing-store.js';
 
 export interface OnestopServerOptions {
   /** Where received files and the receipt journal go. */
@@ -27,6 +31,17 @@ export interface OnestopServerOptions {
   readonly faults?: FaultSettings;
   readonly seed?: number;
   readonly trust?: TrustStore;
+  /**
+   * Static credentials of the signing chain (name → bearer token): officers who submit and
+   * withdraw, and systems that act for a certificate holder. The upload `tokens` count too.
+   */
+  readonly staticCredentials?: Readonly<Record<string, string>>;
+  /** The agency's short name in the issue books' symbols (QĐ-UBND). */
+  readonly agency?: string;
+  /** Lifetime of a challenge–response session token (default 900 s). */
+  readonly sessionSeconds?: number;
+  /** How long a clerk holds an issue reservation (default 10 minutes). */
+  readonly issueLeaseMs?: number;
   /** Extra modules (routes) to add to the router. */
   readonly modules?: readonly ((router: Router) => void)[];
 }
@@ -35,6 +50,8 @@ export interface OnestopServer {
   readonly url: string;
   readonly store: ReceiptStore;
   readonly faults: FaultPlan;
+  /** The signing chain's requests and issue books (README "The signing chain"). */
+  readonly signing: { readonly store: SigningStore; readonly book: IssueBook };
   stats(): OnestopStats;
   close(): Promise<void>;
 }
@@ -65,6 +82,24 @@ export async function startOnestopServer(options: OnestopServerOptions): Promise
       if (!m?.[1]) return false;
       return tokens.has(m[1]) || oauth.isIssued(m[1]);
     },
+  });
+  const staticCredentials: Record<string, string> = { ...(options.staticCredentials ?? {}) };
+  (options.tokens ?? []).forEach((t, i) => {
+    staticCredentials[`token-${i + 1}`] = t;
+  });
+  const auth = challengeAuth(router, {
+    staticCredentials,
+    ...(options.sessionSeconds !== undefined ? { sessionSeconds: options.sessionSeconds } : {}),
+  });
+  const signingStore = new SigningStore(options.dataDir);
+  const { book } = signingRequestsModule(router, {
+    store: signingStore,
+    results: store,
+    auth,
+    maxBytes: options.maxBytes ?? 50 * 1024 * 1024,
+    ...(options.agency !== undefined ? { agency: options.agency } : {}),
+    ...(options.trust ? { trust: options.trust } : {}),
+    ...(options.issueLeaseMs !== undefined ? { issueLeaseMs: options.issueLeaseMs } : {}),
   });
   const admin = adminModule(router, { store, faults, answers });
   for (const add of options.modules ?? []) add(router);
@@ -108,12 +143,16 @@ export async function startOnestopServer(options: OnestopServerOptions): Promise
     url: `http://127.0.0.1:${port}`,
     store,
     faults,
+    signing: { store: signingStore, book },
     stats: admin.stats,
     close: () =>
       new Promise<void>((resolve) => {
         for (const res of held) res.destroy();
         server.closeAllConnections();
-        server.close(() => resolve());
+        server.close(() => {
+          signingStore.close();
+          resolve();
+        });
       }),
   };
 }

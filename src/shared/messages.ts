@@ -611,6 +611,106 @@ export const MESSAGES: Readonly<Record<ErrorCode, { readonly vi: Text; readonly 
     en: () =>
       'This signing request is no longer waiting for an answer (the page left, it timed out, or it was answered).',
   },
+  INBOX_NO_SERVER: {
+    vi: () =>
+      `Chưa có địa chỉ máy chủ một cửa cho hộp văn bản chờ ký: dùng --server URL hoặc đặt upload.server trong cài đặt.`,
+    en: () =>
+      `No one-stop server for the signing inbox: use --server URL or set upload.server in the settings.`,
+  },
+  INBOX_UNREACHABLE: {
+    vi: (d) =>
+      `Không kết nối được máy chủ một cửa (${s(d['url'])} ${s(d['reason'])}). Danh sách đã tải trước vẫn dùng được; văn bản đã ký sẽ được gửi khi có mạng.`,
+    en: (d) =>
+      `Cannot reach the one-stop server (${s(d['url'])} ${s(d['reason'])}). The list downloaded earlier still works; signed documents are sent when the network is back.`,
+  },
+  INBOX_SERVER_ERROR: {
+    vi: (d) => `Máy chủ một cửa đang lỗi (HTTP ${s(d['status'])}): ${s(d['message'])}. Sẽ thử lại sau.`,
+    en: (d) =>
+      `The one-stop server failed (HTTP ${s(d['status'])}): ${s(d['message'])}. It will be tried again later.`,
+  },
+  INBOX_UNAUTHORIZED: {
+    vi: (d) =>
+      `Máy chủ một cửa không chấp nhận danh tính (chữ ký trên mã thử thách hoặc khóa truy cập): ${s(d['message'])}`,
+    en: (d) =>
+      `The one-stop server did not accept the identity (the challenge signature or the credential): ${s(d['message'])}`,
+  },
+  INBOX_REQUEST_INVALID: {
+    vi: (d) => `Máy chủ một cửa từ chối yêu cầu không hợp lệ: ${s(d['message'])}`,
+    en: (d) => `The one-stop server refused an invalid request: ${s(d['message'])}`,
+  },
+  INBOX_NOT_FOUND: {
+    vi: (d) => `Không có yêu cầu ký ${s(d['id'])} trong hộp văn bản chờ ký.`,
+    en: (d) => `There is no signing request ${s(d['id'])} in the inbox.`,
+  },
+  INBOX_NOT_ASSIGNEE: {
+    vi: (d) => `Chứng thư số này không phải người được giao ký văn bản ${s(d['id'])}: không gửi gì.`,
+    en: (d) => `This certificate is not the assignee of request ${s(d['id'])}: nothing was sent.`,
+  },
+  INBOX_WITHDRAWN: {
+    vi: (d) => `Cán bộ một cửa đã thu hồi yêu cầu ký ${s(d['id'])}: bản đã ký không được gửi vào hồ sơ.`,
+    en: (d) =>
+      `The officer withdrew signing request ${s(d['id'])}: the signed copy was not added to the dossier.`,
+  },
+  INBOX_DECLINED: {
+    vi: (d) => `Yêu cầu ký ${s(d['id'])} đã bị từ chối (${s(d['reason'])}): không ký và không gửi nữa.`,
+    en: (d) =>
+      `Signing request ${s(d['id'])} was declined (${s(d['reason'])}): it is no longer signed or sent.`,
+  },
+  INBOX_ALREADY_DONE: {
+    vi: (d) =>
+      `Bước ký này của yêu cầu ${s(d['id'])} đã xong (người khác đã ký hoặc ban hành): bản này không được gửi.`,
+    en: (d) =>
+      `This step of request ${s(d['id'])} is already done (someone else signed or issued it): this copy was not sent.`,
+  },
+  INBOX_WRONG_STEP: {
+    vi: (d) => `Yêu cầu ${s(d['id'])} chưa đến bước ban hành (lấy số).`,
+    en: (d) => `Request ${s(d['id'])} is not at its issue step yet.`,
+  },
+  INBOX_DOCUMENT_CHANGED: {
+    vi: (d) =>
+      `Văn bản ${s(d['id'])} trên máy chủ đã thay đổi từ khi tải về: tải lại và ký bản mới. Bản đã ký không được gửi.`,
+    en: (d) =>
+      `Document ${s(d['id'])} changed on the server since it was downloaded: download it again and sign the new version. The signed copy was not sent.`,
+  },
+  INBOX_HASH_MISMATCH: {
+    vi: (d) => `Tệp tải về của yêu cầu ${s(d['id'])} không khớp mã băm máy chủ báo (SHA-256): không ký.`,
+    en: (d) =>
+      `The file downloaded for request ${s(d['id'])} does not match the server's SHA-256: it was not signed.`,
+  },
+  INBOX_NOT_DOWNLOADED: {
+    vi: (d) => `Văn bản ${s(d['id'])} chưa được tải về máy này và máy chủ không kết nối được: chưa ký được.`,
+    en: (d) =>
+      `Document ${s(d['id'])} was never downloaded to this computer and the server cannot be reached: it cannot be signed yet.`,
+  },
+  INBOX_ISSUE_TAKEN: {
+    vi: (d) =>
+      `Văn thư khác đang ban hành văn bản ${s(d['id'])} (số ${s(d['number'])}): không cấp số thứ hai, không gửi.`,
+    en: (d) =>
+      `Another clerk is issuing request ${s(d['id'])} (number ${s(d['number'])}): no second number was given, nothing was sent.`,
+  },
+  INBOX_NOT_ISSUED: {
+    vi: (d) => `Văn bản ${s(d['id'])} chưa được cấp số và ngày ban hành.`,
+    en: (d) => `Request ${s(d['id'])} has no number and issue date reserved.`,
+  },
+  INBOX_NUMBER_MISMATCH: {
+    vi: (d) => `Số văn bản ghi trên bản ký của ${s(d['id'])} khác số máy chủ đã cấp: ${s(d['message'])}`,
+    en: (d) =>
+      `The number on the signed copy of ${s(d['id'])} differs from the one the server reserved: ${s(d['message'])}`,
+  },
+  INBOX_SIGNATURE_INVALID: {
+    vi: (d) =>
+      `Máy chủ kiểm tra thấy chữ ký trên văn bản ${s(d['id'])} không hợp lệ hoặc chữ ký trước đã bị hỏng.`,
+    en: (d) =>
+      `The server found a signature on request ${s(d['id'])} invalid, or an earlier signature broken.`,
+  },
+  INBOX_TOO_LARGE: {
+    vi: (d) => `Văn bản ${s(d['id'])} vượt quá kích thước máy chủ nhận.`,
+    en: (d) => `Request ${s(d['id'])}'s file is larger than the server accepts.`,
+  },
+  INBOX_REJECTED: {
+    vi: (d) => `Máy chủ một cửa từ chối (HTTP ${s(d['status'])}): ${s(d['message'])}`,
+    en: (d) => `The one-stop server refused it (HTTP ${s(d['status'])}): ${s(d['message'])}`,
+  },
   CONTRACT_INVALID_REQUEST: {
     vi: (d) => `Yêu cầu không hợp lệ (${s(d['channel'])}): ${s(d['reason'])}`,
     en: (d) => `Invalid request (${s(d['channel'])}): ${s(d['reason'])}`,
