@@ -150,6 +150,8 @@ export const ERROR_CODES = [
   'INBOX_SIGNATURE_INVALID',
   'INBOX_TOO_LARGE',
   'INBOX_REJECTED',
+  // a signed return whose Idempotency-Key the server already stored: delivered before, not twice
+  'INBOX_ALREADY_DELIVERED',
   // the desktop app (src/main): its contract, engine process and development web host
   'CONTRACT_INVALID_REQUEST',
   'FRAME_REJECTED',

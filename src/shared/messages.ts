@@ -688,6 +688,10 @@ export const MESSAGES: Readonly<Record<ErrorCode, { readonly vi: Text; readonly 
     en: (d) =>
       `Another clerk is issuing request ${s(d['id'])} (number ${s(d['number'])}): no second number was given, nothing was sent.`,
   },
+  INBOX_ALREADY_DELIVERED: {
+    vi: (d) => `Bản ký của ${s(d['id'])} đã được gửi lên máy chủ trước đó: không gửi lần hai.`,
+    en: (d) => `The signed copy of ${s(d['id'])} was already delivered to the server: not sent twice.`,
+  },
   INBOX_NOT_ISSUED: {
     vi: (d) => `Văn bản ${s(d['id'])} chưa được cấp số và ngày ban hành.`,
     en: (d) => `Request ${s(d['id'])} has no number and issue date reserved.`,
