@@ -18,6 +18,7 @@ import { DOSSIER, testTrust } from '../upload/upload-documents.js';
 const OFFICER = 'officer-token-123456';
 let root: string;
 let server: OnestopServer;
+let dataDir: string;
 let seq = 0;
 
 const der = (id: string): Buffer => readFileSync(pkiFile(identity(id).certDer));
@@ -26,7 +27,7 @@ const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 beforeAll(async () => {
   root = mkdtempSync(path.join(os.tmpdir(), 'kyso-chain-'));
   server = await startOnestopServer({
-    dataDir: path.join(root, 'data'),
+    dataDir: (dataDir = path.join(root, 'data')),
     staticCredentials: { officer: OFFICER },
     trust: testTrust(),
   });
@@ -55,7 +56,7 @@ function plainPdf(text: string): Buffer {
   return Buffer.from(out, 'latin1');
 }
 
-async function submit(title: string): Promise<{ id: string; sha256: string }> {
+async function submit(title: string, clerks = ['clerk-p384']): Promise<{ id: string; sha256: string }> {
   const form = new FormData();
   form.set(
     'metadata',
@@ -67,7 +68,7 @@ async function submit(title: string): Promise<{ id: string; sha256: string }> {
           title,
           chain: [
             { kind: 'approve', certificates: [der('chairman-rsa2048').toString('base64')] },
-            { kind: 'issue', certificates: [der('clerk-p384').toString('base64')] },
+            { kind: 'issue', certificates: clerks.map((c) => der(c).toString('base64')) },
           ],
         }),
       ],
@@ -278,5 +279,49 @@ describe('the signing chain on the reference server', () => {
     // The same reservation asked again gives the same number (no new one spent).
     const again = (await (await reserve(clerkA, ids[0] as string)).json()) as { number: string };
     expect(again.number).toBe(numbers[0]);
+  }, 180_000);
+
+  it('a second clerk is refused the number; a server gone mid-chain keeps the chain and its key', async () => {
+    const request = await submit('Quyet dinh hai van thu', ['clerk-p384', 'agency-rsa3072']);
+    const chairman = await session('chairman-rsa2048', 'sha256', 'rsa-pkcs1');
+    const signed = await signAs('chairman-rsa2048', await download(chairman, request.id));
+    const key = `approve-restart-${request.id}`;
+    expect((await postSigned(chairman, request.id, signed, {}, key)).status).toBe(201);
+
+    // The server goes away after storing (the answer lost, as far as the desktop knows) and comes
+    // back on the same data: the same key is recognised, the request is at the issue step.
+    await server.close();
+    const down = await fetch(`${server.url}/signing-requests`, { headers: auth(OFFICER) }).catch(
+      (e: unknown) => e,
+    );
+    expect(down).toBeInstanceOf(Error);
+    server = await startOnestopServer({
+      dataDir,
+      staticCredentials: { officer: OFFICER },
+      trust: testTrust(),
+    });
+    const chairman2 = await session('chairman-rsa2048', 'sha256', 'rsa-pkcs1');
+    const repeat = await postSigned(chairman2, request.id, signed, {}, key);
+    expect(repeat.status).toBe(409);
+    expect(((await repeat.json()) as { code: string }).code).toBe('INBOX_ALREADY_DELIVERED');
+    const view = (await (
+      await fetch(`${server.url}/signing-requests/${request.id}`, { headers: auth(OFFICER) })
+    ).json()) as { state: string; step: { kind: string } };
+    expect(view).toMatchObject({ state: 'pending', step: { kind: 'issue' } });
+
+    const first = await session('clerk-p384', 'sha384', 'ecdsa');
+    const second = await session('agency-rsa3072', 'sha256', 'rsa-pkcs1');
+    const held = (await (await reserve(first, request.id)).json()) as { number: string };
+    const refused = await reserve(second, request.id);
+    expect(refused.status).toBe(409);
+    expect((await refused.json()) as { code: string; number: string }).toMatchObject({
+      code: 'INBOX_ISSUE_TAKEN',
+      number: held.number,
+    });
+    // The second clerk's seal is refused too: one number, one clerk.
+    const bySecond = await signAs('agency-rsa3072', await download(second, request.id));
+    const sealRefused = await postSigned(second, request.id, bySecond, { documentNumber: held.number });
+    expect(((await sealRefused.json()) as { code: string }).code).toBe('INBOX_ISSUE_TAKEN');
+    expect(server.store.byKey(`signing-request-${request.id}`)).toBeUndefined();
   }, 180_000);
 });
