@@ -17,3 +17,8 @@ export {
   type SignerRevocationSummary,
 } from './ltv/signing-policy.js';
 export { removeStaleOutputs } from './sign/output-file.js';
+export {
+  checkTimestampService,
+  type TimestampServiceCheck,
+  type TimestampServiceCheckRequest,
+} from './sign/timestamp-service-check.js';

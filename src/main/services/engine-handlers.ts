@@ -6,6 +6,7 @@ import { BridgeService } from './bridge-service.js';
 import type { EngineChannel } from './channel-sides.js';
 import { documentHandlers } from './document-service.js';
 import { imageHandlers } from './images-service.js';
+import { networkHandlers } from './network-service.js';
 import type { CredentialVault } from './credential-vault.js';
 import { outboxHandlers } from './outbox-service.js';
 import { policyHandlers } from './policy-service.js';
@@ -34,5 +35,6 @@ export function engineHandlers(
     ...policyHandlers(),
     ...batchHandlers(),
     ...imageHandlers(),
+    ...networkHandlers(),
   };
 }

@@ -1,6 +1,7 @@
 // English, the optional language. A Record over vi.ts's keys: a missing translation does not compile.
 import { batchEn } from './batch-en.js';
 import { bridgeEn } from './bridge-en.js';
+import { networkEn } from './network-en.js';
 import { settingsEn } from './settings-en.js';
 import { devicesEn } from './devices-en.js';
 import { policyEn } from './policy-en.js';
@@ -8,6 +9,7 @@ import type { MessageKey } from './vi.js';
 
 export const en: Record<MessageKey, string> = {
   ...bridgeEn,
+  ...networkEn,
   ...settingsEn,
   ...batchEn,
   ...policyEn,
@@ -187,7 +189,7 @@ export const en: Record<MessageKey, string> = {
 
   'devices.title': 'Signing devices',
   'devices.intro':
-    'Signing device libraries (PKCS#11), devices plugged in and their certificates. Read only.',
+    "Signing device libraries (PKCS#11), devices plugged in and their certificates; changing a device's PIN; the office's timestamp server and proxy.",
   'devices.reload': 'Reload',
   'devices.loading': 'Looking for signing devices…',
   'devices.none': 'No signing device library was found.',

@@ -3,12 +3,14 @@
 // Placeholders are {name}; t() fills them.
 import { batchVi } from './batch-vi.js';
 import { bridgeVi } from './bridge-vi.js';
+import { networkVi } from './network-vi.js';
 import { settingsVi } from './settings-vi.js';
 import { devicesVi } from './devices-vi.js';
 import { policyVi } from './policy-vi.js';
 
 export const vi = {
   ...bridgeVi,
+  ...networkVi,
   ...settingsVi,
   ...batchVi,
   ...policyVi,
@@ -188,7 +190,7 @@ export const vi = {
 
   'devices.title': 'Thiết bị ký',
   'devices.intro':
-    'Các thư viện thiết bị ký (PKCS#11), thiết bị đang cắm và chứng thư số trên đó. Màn hình này chỉ để xem.',
+    'Các thư viện thiết bị ký (PKCS#11), thiết bị đang cắm và chứng thư số trên đó; đổi mã PIN của thiết bị; máy chủ cấp dấu thời gian và proxy của cơ quan.',
   'devices.reload': 'Đọc lại',
   'devices.loading': 'Đang dò thiết bị ký…',
   'devices.none': 'Không tìm thấy thư viện thiết bị ký nào.',

@@ -9,3 +9,4 @@ export * from './policy.js';
 export * from './token-admin.js';
 export * from './batch.js';
 export * from './images.js';
+export * from './network.js';

@@ -7,6 +7,7 @@ import type { BridgePreview, BridgeStatusView } from './local-bridge.js';
 import { POLICY_REQUESTS, type PolicyResults } from './policy.js';
 import { BATCH_REQUESTS, type BatchProgressByChannel, type BatchResults } from './batch.js';
 import { IMAGE_REQUESTS, type ImageResults } from './images.js';
+import { NETWORK_REQUESTS, type NetworkResults } from './network.js';
 import { TOKEN_ADMIN_REQUESTS, type TokenAdminResults } from './token-admin.js';
 import {
   AppearanceTemplateSchema,
@@ -219,6 +220,8 @@ export const REQUESTS = {
   ...BATCH_REQUESTS,
   // Signature and seal images (issue 14 point 3): contract/images.ts.
   ...IMAGE_REQUESTS,
+  // TSA, proxy and revocation settings (issue 14 point 2): contract/network.ts.
+  ...NETWORK_REQUESTS,
 } as const;
 
 export type Channel = keyof typeof REQUESTS;
@@ -485,7 +488,8 @@ export interface UploadSettingsView {
   readonly needsCredential: boolean;
 }
 
-export interface RequestResults extends PolicyResults, TokenAdminResults, BatchResults, ImageResults {
+export interface RequestResults
+  extends PolicyResults, TokenAdminResults, BatchResults, ImageResults, NetworkResults {
   'app.info': AppInfo;
   'app.setLanguage': { readonly language: Language };
   'app.takeOpenFiles': { readonly paths: readonly string[] };

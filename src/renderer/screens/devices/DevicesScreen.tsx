@@ -6,6 +6,7 @@ import { useApp } from '../../app-context.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { BridgeSettings } from '../bridge/BridgeSettings.js';
 import { ModuleCard } from './ModuleCard.js';
+import { NetworkSettings } from './network/NetworkSettings.js';
 
 type DevicesState =
   | { readonly kind: 'loading' }
@@ -53,6 +54,7 @@ export function DevicesScreen({ active }: { active: boolean }) {
         {state.kind === 'loaded' && state.modules.length === 0 && <p>{t('devices.none')}</p>}
         {state.kind === 'loaded' &&
           state.modules.map((m) => <ModuleCard key={m.path} module={m} onChanged={() => void load()} />)}
+        {active && <NetworkSettings />}
         <BridgeSettings active={active} />
       </div>
     </div>
