@@ -15,7 +15,9 @@ import {
   verifyLabels,
   verifyDocuments,
   verifyPdf,
+  type TrustStore,
   type VerificationReport,
+  type VerifyPdfRequest,
 } from '../signing/verify-api.js';
 import type { Lang } from '../shared/messages.js';
 import { messageFor } from '../shared/messages.js';
@@ -127,15 +129,7 @@ async function run(argv: string[], lang: Lang): Promise<number> {
   process.once('SIGINT', onSignal);
   let report: VerificationReport;
   try {
-    report = await verifyPdf({
-      input,
-      trust,
-      online: values.online === true,
-      requireRevocation: values['require-revocation'] === true,
-      lang,
-      signal: controller.signal,
-      ...(at ? { at } : {}),
-    });
+    report = await verifyPdf({ input, ...checkOptions(values, trust, lang, controller.signal, at) });
   } finally {
     process.off('SIGINT', onSignal);
   }
@@ -167,6 +161,24 @@ interface TrustOptions {
   'trust-dir'?: string[] | undefined;
   'no-trust-store'?: boolean | undefined;
   'no-builtin-trust'?: boolean | undefined;
+}
+
+/** How every document is checked, one file or many: the trust, the network, the time. */
+function checkOptions(
+  values: { online?: boolean | undefined; 'require-revocation'?: boolean | undefined },
+  trust: TrustStore,
+  lang: Lang,
+  signal: AbortSignal,
+  at: Date | undefined,
+): Omit<VerifyPdfRequest, 'input'> {
+  return {
+    trust,
+    online: values.online === true,
+    requireRevocation: values['require-revocation'] === true,
+    lang,
+    signal,
+    ...(at ? { at } : {}),
+  };
 }
 
 function trustFrom(values: TrustOptions): ReturnType<typeof loadTrustStore> {
@@ -242,14 +254,7 @@ async function runMany(values: ManyValues, positionals: readonly string[], lang:
   const counts = { valid: 0, invalid: 0, indeterminate: 0, unsigned: 0, error: 0 };
   const used = new Set<string>();
   try {
-    const outcomes = verifyDocuments(files, {
-      trust,
-      online: values.online === true,
-      requireRevocation: values['require-revocation'] === true,
-      lang,
-      signal: controller.signal,
-      ...(at ? { at } : {}),
-    });
+    const outcomes = verifyDocuments(files, checkOptions(values, trust, lang, controller.signal, at));
     for await (const outcome of outcomes) {
       const file = outcome.input;
       let line: string;

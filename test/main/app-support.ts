@@ -6,7 +6,13 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { importTrustedCertificates } from '../../src/signing/verify-api.js';
-import type { CertificateRef, TokenModuleView } from '../../src/shared/contract/index.js';
+import type {
+  CertificateRef,
+  Channel,
+  Result,
+  ResultOf,
+  TokenModuleView,
+} from '../../src/shared/contract/index.js';
 import { EngineSupervisor } from '../../src/main/engine/engine-supervisor.js';
 import { forkEngine } from '../../src/main/engine/fork-engine.js';
 import { freshTokens, pkiFile, SOFTHSM_MODULE } from '../support/fixtures.js';
@@ -71,4 +77,37 @@ export function certificateRef(
 /** Temporary outputs (the engine's `.NAME.kyso-….tmp`) left in a folder. */
 export function temporaryFiles(dir: string): string[] {
   return readdirSync(dir).filter((n) => /\.kyso-[0-9a-f]{12}\.tmp$/.test(n));
+}
+
+/**
+ * Calls into the engine process as the host does (Vietnamese, a fresh call id each time): `call`
+ * gives the envelope, `value` the result or throws with the error's code and message.
+ */
+export function engineCalls(engine: () => EngineSupervisor): {
+  call<C extends Channel>(
+    channel: C,
+    request: unknown,
+    onProgress?: (p: unknown, callId: string) => void,
+  ): Promise<Result<ResultOf<C>>>;
+  value<C extends Channel>(channel: C, request: unknown): Promise<ResultOf<C>>;
+} {
+  let calls = 0;
+  const call = async <C extends Channel>(
+    channel: C,
+    request: unknown,
+    onProgress?: (p: unknown, callId: string) => void,
+  ): Promise<Result<ResultOf<C>>> => {
+    const callId = `t${++calls}`;
+    return (await engine().call(callId, channel, request, 'vi', (p) => onProgress?.(p, callId))) as Result<
+      ResultOf<C>
+    >;
+  };
+  return {
+    call,
+    async value<C extends Channel>(channel: C, request: unknown): Promise<ResultOf<C>> {
+      const r = await call(channel, request);
+      if (!r.ok) throw new Error(`${channel}: ${r.error.code} ${r.error.message}`);
+      return r.value;
+    },
+  };
 }

@@ -5,40 +5,25 @@
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type {
-  BatchRunProgress,
-  Channel,
-  Result,
-  ResultOf,
-  TokenModuleView,
-} from '../../src/shared/contract/index.js';
+import type { BatchRunProgress, Result, ResultOf, TokenModuleView } from '../../src/shared/contract/index.js';
 import type { EngineSupervisor } from '../../src/main/engine/engine-supervisor.js';
 import { loadTrustStore, verifyPdf } from '../../src/signing/verify-api.js';
 import { CHAIRMAN_TOKEN, pkiFile, testToken } from '../support/fixtures.js';
 import { expectPdfsigValid, qpdfCheck } from '../support/signed-output.js';
 import { removeTemp } from '../signing/appearance/appearance-support.js';
-import { appTestEnv, certificateRef, makeDecision, startEngine, type AppTestEnv } from './app-support.js';
+import {
+  appTestEnv,
+  certificateRef,
+  engineCalls,
+  makeDecision,
+  startEngine,
+  type AppTestEnv,
+} from './app-support.js';
 
 let t: AppTestEnv;
 let engine: EngineSupervisor;
 let modules: readonly TokenModuleView[];
-let calls = 0;
-
-async function call<C extends Channel>(
-  channel: C,
-  request: unknown,
-  onProgress?: (p: unknown) => void,
-): Promise<Result<ResultOf<C>>> {
-  return (await engine.call(`b${++calls}`, channel, request, 'vi', (p) => onProgress?.(p))) as Result<
-    ResultOf<C>
-  >;
-}
-
-async function value<C extends Channel>(channel: C, request: unknown): Promise<ResultOf<C>> {
-  const r = await call(channel, request);
-  if (!r.ok) throw new Error(`${channel}: ${r.error.code} ${r.error.message}`);
-  return r.value;
-}
+const { call, value } = engineCalls(() => engine);
 
 beforeAll(async () => {
   t = await appTestEnv();
@@ -179,7 +164,7 @@ describe('batch.run', () => {
     const input = folderOf('in-pause', 20);
     const outDir = path.join(t.dir, 'out-pause');
     const controller = new AbortController();
-    const callId = `b${++calls}`;
+    const callId = 'pause-call';
     const pending = engine.call(callId, 'batch.run', request([input], outDir), 'vi', (p) => {
       if (((p as BatchRunProgress).progress?.done ?? 0) >= 2 && !controller.signal.aborted) {
         controller.abort();

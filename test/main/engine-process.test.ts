@@ -5,13 +5,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type {
-  Channel,
-  OpenedDocument,
-  ResultOf,
-  Result,
-  TokenModuleView,
-} from '../../src/shared/contract/index.js';
+import type { OpenedDocument, TokenModuleView } from '../../src/shared/contract/index.js';
 import type { EngineSupervisor } from '../../src/main/engine/engine-supervisor.js';
 import { writeBigPdf } from '../support/big-pdf.js';
 import { makeAssets, removeTemp } from '../signing/appearance/appearance-support.js';
@@ -21,6 +15,7 @@ import { expectKysoVerifies, expectPdfsigValid, expectPrefix, qpdfCheck } from '
 import {
   appTestEnv,
   certificateRef,
+  engineCalls,
   makeDecision,
   startEngine,
   temporaryFiles,
@@ -31,25 +26,8 @@ let t: AppTestEnv;
 let engine: EngineSupervisor;
 let engineStderr: () => string;
 const restarts: string[] = [];
-let calls = 0;
 let modules: readonly TokenModuleView[];
-
-async function call<C extends Channel>(
-  channel: C,
-  request: unknown,
-  onProgress?: (p: unknown, callId: string) => void,
-): Promise<Result<ResultOf<C>>> {
-  const callId = `t${++calls}`;
-  return (await engine.call(callId, channel, request, 'vi', (p) => onProgress?.(p, callId))) as Result<
-    ResultOf<C>
-  >;
-}
-
-async function value<C extends Channel>(channel: C, request: unknown): Promise<ResultOf<C>> {
-  const r = await call(channel, request);
-  if (!r.ok) throw new Error(`${channel}: ${r.error.code} ${r.error.message}`);
-  return r.value;
-}
+const { call, value } = engineCalls(() => engine);
 
 beforeAll(async () => {
   t = await appTestEnv();

@@ -2,8 +2,8 @@
 // proxy of the office (with the hosts reached directly), whether revocation is checked online, and
 // "Kiểm tra kết nối" — one real timestamp request, so a wrong URL, proxy or firewall shows here and
 // not in the middle of a chairman's signature. Keys the machine policy locks are shown locked.
-import { useEffect, useState, type FormEvent } from 'react';
-import type { ContractError, TsaCheckView } from '../../../../shared/contract/index.js';
+import { useEffect, useId, useState, type FormEvent, type ReactNode } from 'react';
+import type { ContractError, SettingLockView, TsaCheckView } from '../../../../shared/contract/index.js';
 import { useApp } from '../../../app-context.js';
 import { ErrorMessage } from '../../../components/ErrorMessage.js';
 import { LockedNote } from '../../../components/LockedNote.js';
@@ -79,19 +79,14 @@ export function NetworkSettings() {
       <h2>{t('network.title')}</h2>
       <p className="hint">{t('network.intro')}</p>
       <form onSubmit={(e) => void save(e)}>
-        <div className="field">
-          <label htmlFor="network-tsa" style={{ fontWeight: 600 }}>
-            {t('network.tsaUrl')}
-          </label>
-          <input
-            id="network-tsa"
-            className="text-input wide"
-            value={form.tsaUrl}
-            placeholder="http://tsa.example.gov.vn"
-            disabled={lock('tsa.url') !== null}
-            onChange={(e) => set({ tsaUrl: e.target.value })}
-          />
-          <LockedNote settingKey="tsa.url" lock={lock('tsa.url')} />
+        <TextSetting
+          settingKey="tsa.url"
+          label={t('network.tsaUrl')}
+          value={form.tsaUrl}
+          placeholder="http://tsa.example.gov.vn"
+          lock={lock('tsa.url')}
+          onChange={(tsaUrl) => set({ tsaUrl })}
+        >
           <div className="button-row">
             <button
               type="button"
@@ -112,35 +107,23 @@ export function NetworkSettings() {
             </p>
           )}
           {check.kind === 'failed' && <ErrorMessage error={check.error} />}
-        </div>
-        <div className="field">
-          <label htmlFor="network-proxy" style={{ fontWeight: 600 }}>
-            {t('network.proxy')}
-          </label>
-          <input
-            id="network-proxy"
-            className="text-input wide"
-            value={form.proxy}
-            placeholder="http://proxy.so-tttt.gov.vn:8080"
-            disabled={lock('network.proxy') !== null}
-            onChange={(e) => set({ proxy: e.target.value })}
-          />
-          <LockedNote settingKey="network.proxy" lock={lock('network.proxy')} />
-        </div>
-        <div className="field">
-          <label htmlFor="network-no-proxy" style={{ fontWeight: 600 }}>
-            {t('network.noProxy')}
-          </label>
-          <input
-            id="network-no-proxy"
-            className="text-input wide"
-            value={form.noProxy}
-            placeholder=".gov.vn, 10.0.0.5"
-            disabled={lock('network.noProxy') !== null}
-            onChange={(e) => set({ noProxy: e.target.value })}
-          />
-          <LockedNote settingKey="network.noProxy" lock={lock('network.noProxy')} />
-        </div>
+        </TextSetting>
+        <TextSetting
+          settingKey="network.proxy"
+          label={t('network.proxy')}
+          value={form.proxy}
+          placeholder="http://proxy.so-tttt.gov.vn:8080"
+          lock={lock('network.proxy')}
+          onChange={(proxy) => set({ proxy })}
+        />
+        <TextSetting
+          settingKey="network.noProxy"
+          label={t('network.noProxy')}
+          value={form.noProxy}
+          placeholder=".gov.vn, 10.0.0.5"
+          lock={lock('network.noProxy')}
+          onChange={(noProxy) => set({ noProxy })}
+        />
         <fieldset className="choice-list" disabled={lock('revocation.mode') !== null}>
           <legend style={{ fontWeight: 600 }}>{t('network.revocation')}</legend>
           {(['online', 'offline'] as const).map((mode) => (
@@ -169,5 +152,35 @@ export function NetworkSettings() {
         </div>
       </form>
     </section>
+  );
+}
+
+/** One text setting: its label, the field (disabled when the policy locks the key) and why. */
+function TextSetting(props: {
+  settingKey: string;
+  label: string;
+  value: string;
+  placeholder: string;
+  lock: SettingLockView | null;
+  onChange: (value: string) => void;
+  children?: ReactNode;
+}) {
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id} style={{ fontWeight: 600 }}>
+        {props.label}
+      </label>
+      <input
+        id={id}
+        className="text-input wide"
+        value={props.value}
+        placeholder={props.placeholder}
+        disabled={props.lock !== null}
+        onChange={(e) => props.onChange(e.target.value)}
+      />
+      <LockedNote settingKey={props.settingKey} lock={props.lock} />
+      {props.children}
+    </div>
   );
 }
