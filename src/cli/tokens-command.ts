@@ -2,6 +2,7 @@
 import {
   assertLoginAllowed,
   changeUserPin,
+  formatInventory,
   takeInventory,
   type InventoryLogin,
   type InventoryModule,
@@ -18,7 +19,6 @@ import {
   TOKEN_OPTIONS,
   tokenSelector,
 } from './command-args.js';
-import { formatInventory } from './inventory-text.js';
 
 export async function tokensCommand(argv: string[], lang: Lang): Promise<number> {
   if (argv[0] === 'change-pin') return await changePinCommand(argv.slice(1), lang);

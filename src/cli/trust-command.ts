@@ -7,11 +7,10 @@ import { KysoError } from '../shared/errors.js';
 import type { Lang } from '../shared/messages.js';
 import { kysoHome } from '../signing/home.js';
 import {
+  addTrustedCertificates,
   assertTrustStoreWritable,
-  findTrustEntry,
-  importTrustedCertificates,
   previewTrustedCertificates,
-  removeTrustedCertificate,
+  removeManagedTrustEntry,
   setTrustEntryEnabled,
   trustInventory,
   type TrustedCertificate,
@@ -123,9 +122,7 @@ export async function trustCommand(argv: string[], lang: Lang): Promise<number> 
           throw new KysoError('TRUST_ADD_DECLINED', 'The addition was not confirmed.');
         }
       }
-      const added = await importTrustedCertificates(positionals);
-      // A certificate added again after `disable` is wanted on: switch it back on.
-      for (const c of added) await setTrustEntryEnabled(c.fingerprint, true).catch(() => undefined);
+      const added = await addTrustedCertificates(positionals);
       process.stdout.write(
         lang === 'vi'
           ? `Đã thêm ${added.length} chứng thư vào kho tin cậy.\n`
@@ -134,17 +131,7 @@ export async function trustCommand(argv: string[], lang: Lang): Promise<number> 
       return EXIT.OK;
     }
     case 'remove': {
-      const entry = await findTrustEntry(oneFingerprint(positionals, 'remove'));
-      if (entry.origin === 'builtin') {
-        throw usageError(
-          lang === 'vi'
-            ? 'chứng thư có sẵn không xóa được; hãy tắt nó bằng kyso trust disable'
-            : 'a built-in certificate cannot be removed; switch it off with kyso trust disable',
-        );
-      }
-      // Nothing disabled is left behind for a certificate that is gone.
-      if (!entry.enabled) await setTrustEntryEnabled(entry.fingerprint, true);
-      await removeTrustedCertificate(entry.fingerprint);
+      const entry = await removeManagedTrustEntry(oneFingerprint(positionals, 'remove'));
       process.stdout.write(
         lang === 'vi'
           ? `Đã xóa ${entry.fingerprint} (${entry.subject}).\n`

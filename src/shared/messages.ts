@@ -313,6 +313,10 @@ export const MESSAGES: Readonly<Record<ErrorCode, { readonly vi: Text; readonly 
     vi: () => 'Chưa thêm chứng thư nào: người dùng không xác nhận.',
     en: () => 'Nothing was added: the addition was not confirmed.',
   },
+  TRUST_BUILTIN_NOT_REMOVABLE: {
+    vi: () => 'Chứng thư trong danh sách tin cậy có sẵn không xóa được; hãy tắt nó.',
+    en: () => 'A certificate of the built-in trust list cannot be removed; switch it off instead.',
+  },
   PDF_EMPTY: { vi: () => 'Tệp rỗng.', en: () => 'The file is empty.' },
   PDF_NOT_PDF: { vi: () => 'Tệp không phải PDF.', en: () => 'The file is not a PDF.' },
   PDF_TRUNCATED: {

@@ -140,8 +140,9 @@ describe('kyso trust', () => {
     expect(text.stdout).toContain(`[OFF] ${g2.fingerprint}`);
     expect(text.stdout).toContain('ca.gov.vn, rootca.gov.vn');
     const rm = await kyso(['trust', 'remove', g2.fingerprint]);
-    expect(rm.code).toBe(2);
-    expect(rm.stderr).toContain('[USAGE]');
+    expect(rm.code).toBe(1);
+    expect(rm.stderr).toContain('[TRUST_BUILTIN_NOT_REMOVABLE]');
+    expect((await list()).some((e) => e.fingerprint === g2.fingerprint)).toBe(true);
     expect((await kyso(['trust', 'enable', g2.fingerprint])).code).toBe(0);
     expect((await list()).find((e) => e.fingerprint === g2.fingerprint)?.enabled).toBe(true);
   });

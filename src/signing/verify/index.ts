@@ -22,6 +22,8 @@ export {
   findTrustEntry,
   setTrustEntryEnabled,
   type TrustListEntry,
+  addTrustedCertificates,
+  removeManagedTrustEntry,
 } from './trust-management.js';
 export {
   extractRevision,

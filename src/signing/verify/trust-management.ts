@@ -5,7 +5,13 @@ import { KysoError } from '../../shared/errors.js';
 import { kysoHome } from '../home.js';
 import { readCertificateFiles } from '../x509/certificate-files.js';
 import { builtinCertificates, readDisabledFingerprints, setFingerprintDisabled } from './builtin-trust.js';
-import { loadTrustStore, TrustStore, type TrustedCertificate } from './trust-store.js';
+import {
+  importTrustedCertificates,
+  loadTrustStore,
+  removeTrustedCertificate,
+  TrustStore,
+  type TrustedCertificate,
+} from './trust-store.js';
 
 export interface TrustListEntry extends TrustedCertificate {
   /** builtin: Kyso's Vietnamese list; managed: added by IT staff with `kyso trust add`. */
@@ -81,4 +87,40 @@ export async function setTrustEntryEnabled(
   const entry = await findTrustEntry(fingerprint, home);
   await setFingerprintDisabled(entry.fingerprint, !enabled, home);
   return { ...entry, enabled };
+}
+
+/**
+ * Adds the certificates of `files` to the managed store (after the caller showed the preview and
+ * the person confirmed). A certificate added again after it was switched off is wanted on: it is
+ * switched back on. Refused while the store is locked (SETTING_LOCKED).
+ */
+export async function addTrustedCertificates(
+  files: readonly string[],
+  home: string = kysoHome(),
+): Promise<TrustedCertificate[]> {
+  const added = await importTrustedCertificates(files, home);
+  const disabled = await readDisabledFingerprints(home);
+  for (const c of added) {
+    if (disabled.has(c.fingerprint)) await setFingerprintDisabled(c.fingerprint, false, home);
+  }
+  return added;
+}
+
+/**
+ * Takes a managed certificate out of the store (and its "off" mark with it, so nothing is left
+ * behind). A built-in one cannot be removed, only switched off: TRUST_BUILTIN_NOT_REMOVABLE.
+ */
+export async function removeManagedTrustEntry(
+  fingerprint: string,
+  home: string = kysoHome(),
+): Promise<TrustListEntry> {
+  const entry = await findTrustEntry(fingerprint, home);
+  if (entry.origin === 'builtin') {
+    throw new KysoError('TRUST_BUILTIN_NOT_REMOVABLE', 'A built-in certificate cannot be removed.', {
+      details: { fingerprint: entry.fingerprint },
+    });
+  }
+  await removeTrustedCertificate(entry.fingerprint, home);
+  if (!entry.enabled) await setFingerprintDisabled(entry.fingerprint, false, home);
+  return entry;
 }

@@ -1,7 +1,7 @@
 // The readable listing of tokens and certificates, in Vietnamese or English.
-import type { InventoryModule } from '../signing/tokens-api.js';
-import { messageFor, type Lang } from '../shared/messages.js';
-import { isErrorCode } from '../shared/errors.js';
+import type { InventoryModule } from './token-inventory.js';
+import { messageFor, type Lang } from '../../shared/messages.js';
+import { isErrorCode } from '../../shared/errors.js';
 
 const PIN_STATE: Readonly<Record<string, { vi: string; en: string }>> = {
   ok: { vi: 'bình thường', en: 'ok' },
