@@ -82,6 +82,24 @@ export const SettingsSchema = object({
   ltv: object({
     renewBeforeDays: intOr(1, 3650, 180),
   }),
+  /**
+   * What signing starts with in the app (Cài đặt, "Mặc định khi ký"; issue 14 point 3): the
+   * visible signature's template, the text the box is placed under when the page has it, and where
+   * signed copies go and how they are named. The single-document and batch screens open with these;
+   * a machine policy can preset and lock them like any other key.
+   */
+  signing: object({
+    template: withDefault(
+      oneOf(['personal', 'seal', 'text', 'certified-copy', 'invisible'] as const),
+      'personal',
+    ),
+    /** Looked for first on the page ("CHỦ TỊCH"); empty: the usual titles, then the template's corner. */
+    anchorText: withDefault(string({ pattern: /^[^\u0000-\u001f]{0,200}$/ }), ''),
+    /** An absolute folder for signed copies; absent: beside the original. */
+    outputFolder: optional(string({ minLength: 1 })),
+    /** Added to the name before .pdf ("quyet-dinh-da-ky.pdf"): no path separators or reserved characters. */
+    outputSuffix: withDefault(string({ pattern: /^[^/\\:*?"<>|\u0000-\u001f]{0,64}$/ }), '-da-ky'),
+  }),
   /** The local bridge for web one-stop systems (kyso bridge, src/signing/bridge). */
   bridge: object({
     /** Origins (scheme://host[:port]) whose pages may ask for signatures; nothing is served without one. */

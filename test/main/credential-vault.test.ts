@@ -52,6 +52,8 @@ const noDialogs = {
   openPdf: async () => null,
   openFolder: async () => null,
   openImage: async () => null,
+  openCertificate: async () => null,
+  openLibrary: async () => null,
   saveAs: async () => null,
   showInFolder: async () => undefined,
 };

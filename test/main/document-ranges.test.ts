@@ -40,6 +40,8 @@ beforeAll(async () => {
       openPdf: async () => null,
       openFolder: async () => null,
       openImage: async () => null,
+      openCertificate: async () => null,
+      openLibrary: async () => null,
       saveAs: async () => null,
       showInFolder: async () => undefined,
     },

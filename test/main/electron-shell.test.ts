@@ -119,6 +119,8 @@ beforeAll(() => {
       openPdf: async () => '/chosen.pdf',
       openFolder: async () => '/chosen',
       openImage: async () => '/chosen.png',
+      openCertificate: async () => null,
+      openLibrary: async () => null,
       saveAs: async () => null,
       showInFolder: async () => undefined,
     },

@@ -15,7 +15,10 @@ export interface StartedWebHost {
   /** Everything the host (and its engine process) printed so far. */
   output(): { stdout: string; stderr: string };
   /** Scripts the next answer of a dialog (POST /__dialog). */
-  answerDialog(dialog: 'openPdf' | 'openFolder' | 'openImage' | 'saveAs', path: string | null): Promise<void>;
+  answerDialog(
+    dialog: 'openPdf' | 'openFolder' | 'openImage' | 'openCertificate' | 'openLibrary' | 'saveAs',
+    path: string | null,
+  ): Promise<void>;
   close(): Promise<void>;
   /** The app dies (SIGKILL): its engine process exits when it loses its host. */
   kill(): Promise<void>;

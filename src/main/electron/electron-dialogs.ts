@@ -9,6 +9,22 @@ export function electronDialogs(
   language: () => 'vi' | 'en',
 ): DialogProvider {
   const pdfFilter = () => [{ name: language() === 'vi' ? 'Tệp PDF' : 'PDF files', extensions: ['pdf'] }];
+  const openOne = async (vi: string, en: string, extensions: string[]): Promise<string | null> => {
+    const w = window();
+    const options = {
+      properties: ['openFile' as const],
+      filters: [{ name: language() === 'vi' ? vi : en, extensions }],
+    };
+    const result = w ? await dialog.showOpenDialog(w, options) : await dialog.showOpenDialog(options);
+    return result.canceled ? null : (result.filePaths[0] ?? null);
+  };
+  // The save dialog offers the type of the proposed name: a PDF, a report (.txt, .csv, .json).
+  const saveFilter = (defaultPath: string) => {
+    const ext = /\.([a-z0-9]+)$/i.exec(defaultPath)?.[1]?.toLowerCase();
+    return ext === undefined || ext === 'pdf'
+      ? pdfFilter()
+      : [{ name: ext.toUpperCase(), extensions: [ext] }];
+  };
   return {
     async openPdf() {
       const w = window();
@@ -32,10 +48,14 @@ export function electronDialogs(
       const result = w ? await dialog.showOpenDialog(w, options) : await dialog.showOpenDialog(options);
       return result.canceled ? null : (result.filePaths[0] ?? null);
     },
+    openCertificate: () =>
+      openOne('Chứng thư số', 'Certificates', ['cer', 'crt', 'der', 'pem', 'p7b', 'p7c']),
+    // Vendors ship PKCS#11 libraries with these extensions on Windows, Linux and macOS.
+    openLibrary: () => openOne('Thư viện PKCS#11', 'PKCS#11 libraries', ['dll', 'so', 'dylib']),
     async saveAs(defaultPath) {
       const w = window();
       // The native save dialog asks before replacing an existing file.
-      const options = { defaultPath, filters: pdfFilter() };
+      const options = { defaultPath, filters: saveFilter(defaultPath) };
       const result = w ? await dialog.showSaveDialog(w, options) : await dialog.showSaveDialog(options);
       return result.canceled || !result.filePath ? null : result.filePath;
     },

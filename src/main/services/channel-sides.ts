@@ -10,6 +10,8 @@ export const HOST_CHANNELS = [
   'dialog.openPdf',
   'dialog.openFolder',
   'dialog.openImage',
+  'dialog.openCertificate',
+  'dialog.openLibrary',
   'dialog.saveAs',
   'dialog.showInFolder',
 ] as const satisfies readonly Channel[];

@@ -9,6 +9,10 @@ export interface DialogProvider {
   openFolder(): Promise<string | null>;
   /** The PNG or JPEG the user chose, or null when cancelled. */
   openImage(): Promise<string | null>;
+  /** An X.509 certificate file (.cer, .crt, .der, .pem, .p7b) for the trust store, or null. */
+  openCertificate(): Promise<string | null>;
+  /** A PKCS#11 library (.dll, .so, .dylib), or null when cancelled. */
+  openLibrary(): Promise<string | null>;
   /** Where to save, or null when cancelled; the dialog asks before replacing an existing file. */
   saveAs(defaultPath: string): Promise<string | null>;
   /** Shows the file in the system's file manager. */
@@ -18,12 +22,20 @@ export interface DialogProvider {
 export function dialogHandlers(
   dialogs: DialogProvider,
 ): Handlers<
-  'dialog.openPdf' | 'dialog.openFolder' | 'dialog.openImage' | 'dialog.saveAs' | 'dialog.showInFolder'
+  | 'dialog.openPdf'
+  | 'dialog.openFolder'
+  | 'dialog.openImage'
+  | 'dialog.openCertificate'
+  | 'dialog.openLibrary'
+  | 'dialog.saveAs'
+  | 'dialog.showInFolder'
 > {
   return {
     'dialog.openPdf': async () => ({ path: await dialogs.openPdf() }),
     'dialog.openFolder': async () => ({ path: await dialogs.openFolder() }),
     'dialog.openImage': async () => ({ path: await dialogs.openImage() }),
+    'dialog.openCertificate': async () => ({ path: await dialogs.openCertificate() }),
+    'dialog.openLibrary': async () => ({ path: await dialogs.openLibrary() }),
     'dialog.saveAs': async ({ defaultPath }) => ({ path: await dialogs.saveAs(defaultPath) }),
     'dialog.showInFolder': async ({ path }) => {
       await dialogs.showInFolder(path);

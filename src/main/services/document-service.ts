@@ -11,8 +11,9 @@ import {
   placeAppearance,
   type AppearanceTemplate,
 } from '../../signing/appearance-api.js';
+import { loadEffectiveSettings } from '../../signing/settings.js';
 import type { DocumentTable } from './document-table.js';
-import { suggestedOutput } from './output-name.js';
+import { suggestedOutput, type OutputRule } from './output-name.js';
 import { readRange } from './read-range.js';
 import type { Handlers } from './service-types.js';
 
@@ -43,9 +44,12 @@ export async function inputFile(file: string): Promise<{ path: string; size: num
 async function suggestPlacement(file: string, template: AppearanceTemplate): Promise<Placement | null> {
   const settings = await loadAppearanceSettings();
   // The seal goes over the signature it confirms and the text block in the corner: the engine's own
-  // default places them; only the personal signature looks for the signer's title.
+  // default places them; only the personal signature looks for the signer's title (the office's
+  // own from the settings first, then the usual ones).
   if (template === 'personal') {
-    for (const anchor of SIGNATURE_ANCHORS) {
+    const { anchorText } = (await loadEffectiveSettings()).settings.signing;
+    const anchors = anchorText.trim() === '' ? SIGNATURE_ANCHORS : [anchorText.trim(), ...SIGNATURE_ANCHORS];
+    for (const anchor of anchors) {
       try {
         return await placeAppearance(file, { template, settings, anchor });
       } catch (err) {
@@ -60,6 +64,12 @@ async function suggestPlacement(file: string, template: AppearanceTemplate): Pro
     if (err instanceof KysoError && err.code === 'RECT_OUTSIDE_PAGE') return null;
     throw err;
   }
+}
+
+/** Where signed copies go, from the settings' "Mặc định khi ký". */
+async function outputRule(): Promise<OutputRule> {
+  const { signing } = (await loadEffectiveSettings()).settings;
+  return { folder: signing.outputFolder, suffix: signing.outputSuffix };
 }
 
 export function documentHandlers(
@@ -80,7 +90,7 @@ export function documentHandlers(
         pageCount: layout.pages.length,
         pages: layout.pages,
         signatureCount: layout.signatureCount,
-        suggestedOutput: await suggestedOutput(file),
+        suggestedOutput: await suggestedOutput(file, await outputRule()),
       };
     },
     'document.read': async ({ documentId, offset, length }) => {

@@ -7,6 +7,8 @@ import type { EngineChannel } from './channel-sides.js';
 import { documentHandlers } from './document-service.js';
 import { imageHandlers } from './images-service.js';
 import { networkHandlers } from './network-service.js';
+import { signingDefaultsHandlers } from './signing-defaults-service.js';
+import { trustHandlers } from './trust-service.js';
 import type { CredentialVault } from './credential-vault.js';
 import { outboxHandlers } from './outbox-service.js';
 import { policyHandlers } from './policy-service.js';
@@ -36,5 +38,7 @@ export function engineHandlers(
     ...batchHandlers(),
     ...imageHandlers(),
     ...networkHandlers(),
+    ...trustHandlers(),
+    ...signingDefaultsHandlers(),
   };
 }

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { DialogProvider } from '../services/dialog-service.js';
 
 export const DialogAnswerSchema = z.strictObject({
-  dialog: z.enum(['openPdf', 'openFolder', 'openImage', 'saveAs']),
+  dialog: z.enum(['openPdf', 'openFolder', 'openImage', 'openCertificate', 'openLibrary', 'saveAs']),
   /** null answers "cancelled". */
   path: z.string().min(1).max(4096).nullable(),
 });
@@ -61,6 +61,14 @@ export class WebDialogs implements DialogProvider {
   async openImage(): Promise<string | null> {
     // Only a scripted answer: the --files folder offers documents, not images.
     return this.#take('openImage')?.path ?? null;
+  }
+
+  async openCertificate(): Promise<string | null> {
+    return this.#take('openCertificate')?.path ?? null;
+  }
+
+  async openLibrary(): Promise<string | null> {
+    return this.#take('openLibrary')?.path ?? null;
   }
 
   async saveAs(defaultPath: string): Promise<string | null> {

@@ -10,3 +10,5 @@ export * from './token-admin.js';
 export * from './batch.js';
 export * from './images.js';
 export * from './network.js';
+export * from './trust.js';
+export * from './signing-defaults.js';

@@ -9,6 +9,8 @@ import { BATCH_REQUESTS, type BatchProgressByChannel, type BatchResults } from '
 import { IMAGE_REQUESTS, type ImageResults } from './images.js';
 import { NETWORK_REQUESTS, type NetworkResults } from './network.js';
 import { TOKEN_ADMIN_REQUESTS, type TokenAdminResults } from './token-admin.js';
+import { TRUST_REQUESTS, type TrustResults } from './trust.js';
+import { SIGNING_DEFAULTS_REQUESTS, type SigningDefaultsResults } from './signing-defaults.js';
 import {
   AppearanceTemplateSchema,
   CertificateRefSchema,
@@ -61,6 +63,10 @@ export const REQUESTS = {
   'dialog.openFolder': { request: z.strictObject({}) },
   /** A PNG or JPEG (signature and seal images, Cài đặt). */
   'dialog.openImage': { request: z.strictObject({}) },
+  /** A certificate file for the trust store (Thiết bị ký, "Kho tin cậy"). */
+  'dialog.openCertificate': { request: z.strictObject({}) },
+  /** A PKCS#11 library file (Thiết bị ký, "Thêm thư viện"). */
+  'dialog.openLibrary': { request: z.strictObject({}) },
   'dialog.saveAs': { request: z.strictObject({ defaultPath: PathSchema }) },
   'dialog.showInFolder': { request: z.strictObject({ path: PathSchema }) },
 
@@ -222,6 +228,10 @@ export const REQUESTS = {
   ...IMAGE_REQUESTS,
   // TSA, proxy and revocation settings (issue 14 point 2): contract/network.ts.
   ...NETWORK_REQUESTS,
+  // The trust store (issue 14 point 2): contract/trust.ts.
+  ...TRUST_REQUESTS,
+  // What signing starts with (issue 14 point 3): contract/signing-defaults.ts.
+  ...SIGNING_DEFAULTS_REQUESTS,
 } as const;
 
 export type Channel = keyof typeof REQUESTS;
@@ -489,13 +499,22 @@ export interface UploadSettingsView {
 }
 
 export interface RequestResults
-  extends PolicyResults, TokenAdminResults, BatchResults, ImageResults, NetworkResults {
+  extends
+    PolicyResults,
+    TokenAdminResults,
+    BatchResults,
+    ImageResults,
+    NetworkResults,
+    TrustResults,
+    SigningDefaultsResults {
   'app.info': AppInfo;
   'app.setLanguage': { readonly language: Language };
   'app.takeOpenFiles': { readonly paths: readonly string[] };
   'dialog.openPdf': { readonly path: string | null };
   'dialog.openFolder': { readonly path: string | null };
   'dialog.openImage': { readonly path: string | null };
+  'dialog.openCertificate': { readonly path: string | null };
+  'dialog.openLibrary': { readonly path: string | null };
   'dialog.saveAs': { readonly path: string | null };
   'dialog.showInFolder': Record<string, never>;
   'document.open': OpenedDocument;
