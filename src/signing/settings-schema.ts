@@ -94,10 +94,12 @@ export const SettingsSchema = object({
       'personal',
     ),
     /** Looked for first on the page ("CHỦ TỊCH"); empty: the usual titles, then the template's corner. */
+    // eslint-disable-next-line no-control-regex -- control characters are what it refuses
     anchorText: withDefault(string({ pattern: /^[^\u0000-\u001f]{0,200}$/ }), ''),
     /** An absolute folder for signed copies; absent: beside the original. */
     outputFolder: optional(string({ minLength: 1 })),
     /** Added to the name before .pdf ("quyet-dinh-da-ky.pdf"): no path separators or reserved characters. */
+    // eslint-disable-next-line no-control-regex -- control characters are what it refuses
     outputSuffix: withDefault(string({ pattern: /^[^/\\:*?"<>|\u0000-\u001f]{0,64}$/ }), '-da-ky'),
   }),
   /** The local bridge for web one-stop systems (kyso bridge, src/signing/bridge). */
