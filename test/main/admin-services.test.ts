@@ -7,7 +7,6 @@
 import { X509Certificate } from 'node:crypto';
 import {
   existsSync,
-  mkdirSync,
   mkdtempSync,
   readFileSync,
   readdirSync,
