@@ -5,14 +5,7 @@
 // lock), the doctor report (text in the app's language, saved as text and JSON), and "Mặc định khi
 // ký" (saved into settings.json, used for the proposed output name; a locked key refused).
 import { X509Certificate } from 'node:crypto';
-import {
-  existsSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
