@@ -5,7 +5,7 @@ export const settingsEn: Record<SettingsMessageKey, string> = {
   'nav.settings': 'Settings',
   'settings.title': 'Settings',
   'settings.intro':
-    'The handwritten signature and the seal of each certificate. Visible signatures use these images from the next signature on.',
+    'The handwritten signature and the seal of each certificate (visible signatures use them from the next signature on), the signing defaults and the interface language.',
   'settings.certificate': 'Certificate',
   'settings.image.signature': 'Signature image',
   'settings.image.signature.hint': 'A blue handwritten signature on a transparent background (PNG).',

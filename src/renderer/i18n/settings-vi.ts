@@ -3,7 +3,7 @@ export const settingsVi = {
   'nav.settings': 'Cài đặt',
   'settings.title': 'Cài đặt',
   'settings.intro':
-    'Ảnh chữ ký tay và ảnh con dấu của từng chứng thư số. Chữ ký hiển thị trên văn bản dùng các ảnh này từ lần ký tiếp theo.',
+    'Ảnh chữ ký tay và ảnh con dấu của từng chứng thư số (chữ ký hiển thị dùng các ảnh này từ lần ký tiếp theo), mặc định khi ký và ngôn ngữ giao diện.',
   'settings.certificate': 'Chứng thư số',
   'settings.image.signature': 'Ảnh chữ ký',
   'settings.image.signature.hint': 'Chữ ký tay màu xanh, nền trong suốt (PNG).',

@@ -25,3 +25,12 @@ export const SIGNING_DEFAULTS_REQUESTS = {
 export interface SigningDefaultsResults {
   'settings.signing.set': Record<string, never>;
 }
+
+/** "Mặc định khi ký" as the screens use it (read off policy.get's settings in force). */
+export interface SigningDefaults {
+  readonly template: z.infer<typeof SignTemplateSchema>;
+  readonly anchorText: string;
+  /** null: beside the original. */
+  readonly outputFolder: string | null;
+  readonly outputSuffix: string;
+}

@@ -1,6 +1,7 @@
 // "Ký hàng loạt": documents and folders in, one PIN, every document signed (or explained) into the
 // output folder, with a pause that can be resumed — also after the app was closed or crashed, from
 // the batch's journal — and the results filtered, the output folder opened, the report exported.
+import { useSigningDefaults } from '../../policy/use-signing-defaults.js';
 import { useCallback, useEffect, useReducer, useRef } from 'react';
 import type { BatchRunProgress, ContractError, PinStateName } from '../../../shared/contract/index.js';
 import { useApp } from '../../app-context.js';
@@ -31,6 +32,10 @@ export function BatchScreen({ active }: { active: boolean }) {
   const [state, dispatch] = useReducer(batchReducer, initialBatchState);
   const abort = useRef<AbortController | null>(null);
   const loaded = useRef(false);
+  const defaults = useSigningDefaults(active);
+  useEffect(() => {
+    if (defaults !== null) dispatch({ type: 'defaults', defaults });
+  }, [defaults]);
 
   const loadTokens = useCallback(async () => {
     const r = await client.call('tokens.list', {});

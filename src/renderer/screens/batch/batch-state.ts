@@ -10,6 +10,7 @@ import type {
   ContractError,
   PinStateName,
   SignTemplateName,
+  SigningDefaults,
   TokenModuleView,
   UnfinishedBatchView,
 } from '../../../shared/contract/index.js';
@@ -42,6 +43,8 @@ export interface BatchState {
   readonly filter: BatchFilter;
   readonly unfinished: UnfinishedBatchView | null;
   readonly notice: string | null;
+  /** "Mặc định khi ký" from Cài đặt: a new batch starts from them. */
+  readonly defaults: SigningDefaults | null;
 }
 
 export const initialBatchState: BatchState = {
@@ -67,11 +70,19 @@ export const initialBatchState: BatchState = {
   filter: 'all',
   unfinished: null,
   notice: null,
+  defaults: null,
 };
+
+/** The fields of a new batch that "Mặc định khi ký" sets. */
+function fromDefaults(d: SigningDefaults | null): Partial<BatchState> {
+  if (d === null) return {};
+  return { template: d.template, anchor: d.anchorText, suffix: d.outputSuffix, outDir: d.outputFolder };
+}
 
 export type BatchAction =
   | { type: 'tokens'; modules: readonly TokenModuleView[] }
   | { type: 'tokensFailed'; error: ContractError }
+  | { type: 'defaults'; defaults: SigningDefaults }
   | { type: 'addInputs'; paths: readonly string[] }
   | { type: 'removeInput'; path: string }
   | {
@@ -123,6 +134,15 @@ export function batchReducer(state: BatchState, action: BatchAction): BatchState
     }
     case 'tokensFailed':
       return { ...state, choices: [], choicesError: action.error };
+    case 'defaults':
+      // Applied to a batch not started yet; one being set up or resumed keeps what it has.
+      return {
+        ...state,
+        defaults: action.defaults,
+        ...(state.phase === 'setup' && state.inputs.length === 0 && !state.resume
+          ? fromDefaults(action.defaults)
+          : {}),
+      };
     case 'addInputs': {
       const added = action.paths.filter((p) => !state.inputs.includes(p));
       const inputs = [...state.inputs, ...added];
@@ -201,9 +221,16 @@ export function batchReducer(state: BatchState, action: BatchAction): BatchState
         template: action.batch.template,
         anchor: action.batch.anchor,
         resume: true,
+        defaults: state.defaults,
       };
     case 'newBatch':
-      return { ...initialBatchState, choices: state.choices, certificateKey: state.certificateKey };
+      return {
+        ...initialBatchState,
+        ...fromDefaults(state.defaults),
+        choices: state.choices,
+        certificateKey: state.certificateKey,
+        defaults: state.defaults,
+      };
   }
 }
 

@@ -1,10 +1,14 @@
 // "Thiết bị ký": the PKCS#11 libraries and how their probe went, the tokens in their slots with the
-// PIN state (and "Đổi mã PIN"), and the certificates on each.
+// PIN state (and "Đổi mã PIN"), and the certificates on each; for IT staff, the libraries added by
+// hand, the doctor report, the trust store, the network and the local bridge.
 import { useCallback, useEffect, useState } from 'react';
 import type { ContractError, TokenModuleView } from '../../../shared/contract/index.js';
 import { useApp } from '../../app-context.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { BridgeSettings } from '../bridge/BridgeSettings.js';
+import { DoctorReportCard } from './admin/DoctorReportCard.js';
+import { LibrariesCard } from './admin/LibrariesCard.js';
+import { TrustStoreCard } from './admin/TrustStoreCard.js';
 import { ModuleCard } from './ModuleCard.js';
 import { NetworkSettings } from './network/NetworkSettings.js';
 
@@ -54,6 +58,9 @@ export function DevicesScreen({ active }: { active: boolean }) {
         {state.kind === 'loaded' && state.modules.length === 0 && <p>{t('devices.none')}</p>}
         {state.kind === 'loaded' &&
           state.modules.map((m) => <ModuleCard key={m.path} module={m} onChanged={() => void load()} />)}
+        {active && <LibrariesCard onChanged={() => void load()} />}
+        <DoctorReportCard />
+        <TrustStoreCard active={active} />
         {active && <NetworkSettings />}
         <BridgeSettings active={active} />
       </div>

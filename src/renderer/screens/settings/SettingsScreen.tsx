@@ -1,6 +1,7 @@
 // "Cài đặt": per certificate, the handwritten signature and the agency seal the visible signatures
 // draw (Decree 30: a blue signature, a red seal at its real size), imported from PNG or JPEG with the
-// engine's warnings, shown as the next signature will show them.
+// engine's warnings, shown as the next signature will show them; what signing starts with ("Mặc
+// định khi ký"); the interface language.
 import { useCallback, useEffect, useState } from 'react';
 import type { ContractError, ImageKind, ResultOf, TokenModuleView } from '../../../shared/contract/index.js';
 import { useApp } from '../../app-context.js';
@@ -8,6 +9,8 @@ import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { CertificatePicker } from '../sign/CertificatePicker.js';
 import { choicesOf, type CertificateChoice } from '../sign/sign-state.js';
 import { ImageCard } from './ImageCard.js';
+import { LanguageCard } from './LanguageCard.js';
+import { SigningDefaultsCard } from './SigningDefaultsCard.js';
 
 interface SettingsState {
   readonly choices: readonly CertificateChoice[] | null;
@@ -123,6 +126,8 @@ export function SettingsScreen({ active }: { active: boolean }) {
             ))}
           </div>
         )}
+        {active && <SigningDefaultsCard />}
+        <LanguageCard />
       </div>
     </div>
   );

@@ -1,5 +1,6 @@
 // "Ký văn bản": open the decision, see it, put the signature where it belongs, choose the
 // certificate, type the PIN, done; then "Ký tiếp" for the clerk's seal on the signed file.
+import { useSigningDefaults } from '../../policy/use-signing-defaults.js';
 import { useCallback, useEffect, useReducer, useRef } from 'react';
 import type {
   AppearanceTemplateName,
@@ -40,6 +41,11 @@ export function SignScreen({
   const docRef = useRef<OpenedDocument | null>(null);
   docRef.current = state.doc;
   const choice = selectedChoice(state);
+  // A document opens with the template of "Mặc định khi ký" (a visible one: Decree 30 wants the
+  // signature seen on the page; the batch may sign without one).
+  const defaults = useSigningDefaults(active);
+  const defaultTemplate =
+    defaults === null || defaults.template === 'invisible' ? undefined : defaults.template;
 
   const loadCertificates = useCallback(async () => {
     const r = await client.call('tokens.list', {});
@@ -78,11 +84,12 @@ export function SignScreen({
       const previous = docRef.current;
       if (previous) void client.call('document.close', { documentId: previous.documentId });
       docRef.current = r.value;
-      dispatch({ type: 'opened', doc: r.value, ...(template ? { template } : {}) });
+      const chosen = template ?? defaultTemplate;
+      dispatch({ type: 'opened', doc: r.value, ...(chosen ? { template: chosen } : {}) });
       // The box is proposed once the first page is on screen (onPageShown): the anchor search
       // reads the document too, and the page comes first.
     },
-    [client],
+    [client, defaultTemplate],
   );
   const placed = useRef<string | null>(null);
   const onPageShown = (): void => {

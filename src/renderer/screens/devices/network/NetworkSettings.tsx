@@ -2,11 +2,12 @@
 // proxy of the office (with the hosts reached directly), whether revocation is checked online, and
 // "Kiểm tra kết nối" — one real timestamp request, so a wrong URL, proxy or firewall shows here and
 // not in the middle of a chairman's signature. Keys the machine policy locks are shown locked.
-import { useEffect, useId, useState, type FormEvent, type ReactNode } from 'react';
-import type { ContractError, SettingLockView, TsaCheckView } from '../../../../shared/contract/index.js';
+import { useEffect, useState, type FormEvent } from 'react';
+import type { ContractError, TsaCheckView } from '../../../../shared/contract/index.js';
 import { useApp } from '../../../app-context.js';
 import { ErrorMessage } from '../../../components/ErrorMessage.js';
 import { LockedNote } from '../../../components/LockedNote.js';
+import { TextSetting } from '../../../components/TextSetting.js';
 import { usePolicy } from '../../../policy/use-policy.js';
 import { formatDateTime } from '../../../i18n/format.js';
 
@@ -152,35 +153,5 @@ export function NetworkSettings() {
         </div>
       </form>
     </section>
-  );
-}
-
-/** One text setting: its label, the field (disabled when the policy locks the key) and why. */
-function TextSetting(props: {
-  settingKey: string;
-  label: string;
-  value: string;
-  placeholder: string;
-  lock: SettingLockView | null;
-  onChange: (value: string) => void;
-  children?: ReactNode;
-}) {
-  const id = useId();
-  return (
-    <div className="field">
-      <label htmlFor={id} style={{ fontWeight: 600 }}>
-        {props.label}
-      </label>
-      <input
-        id={id}
-        className="text-input wide"
-        value={props.value}
-        placeholder={props.placeholder}
-        disabled={props.lock !== null}
-        onChange={(e) => props.onChange(e.target.value)}
-      />
-      <LockedNote settingKey={props.settingKey} lock={props.lock} />
-      {props.children}
-    </div>
   );
 }

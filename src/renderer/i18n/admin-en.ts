@@ -1,0 +1,60 @@
+// English strings of IT staff's parts of "Thiết bị ký" and of Cài đặt's signing defaults, spread into en.ts.
+import type { AdminMessageKey } from './admin-vi.js';
+
+export const adminEn: Record<AdminMessageKey, string> = {
+  'libraries.title': 'Token libraries',
+  'libraries.intro':
+    "Kyso finds the PKCS#11 libraries of common tokens by itself. If your office's token uses another one, add the path of the vendor's library file (.dll, .so, .dylib).",
+  'libraries.add': 'Add a library…',
+  'libraries.adding': 'Checking the library…',
+  'libraries.added': 'Added the library {path}.',
+  'libraries.remove': 'Remove from the list',
+  'libraries.removed': 'Removed the library {path}.',
+  'doctor.title': 'Diagnostic report',
+  'doctor.intro':
+    'The report lists the libraries, tokens, certificates and warnings of this computer, without any PIN. Send it to the help desk when asked.',
+  'doctor.make': 'Make the report',
+  'doctor.making': 'Making the report…',
+  'doctor.warnings': '{count} warning(s)',
+  'doctor.save': 'Save the report…',
+  'doctor.saved': 'Report saved: {path}',
+  'doctor.copy': 'Copy',
+  'doctor.copied': 'Report copied.',
+  'doctor.copyFailed': 'Could not copy; select the report text and copy it with Ctrl+C.',
+  'trust.title': 'Trust store',
+  'trust.intro':
+    "A signature is confirmed valid only when the signer's certificate chains to a root switched on here. The built-in list holds Vietnam's roots; check the SHA-256 fingerprints at ca.gov.vn and rootca.gov.vn.",
+  'trust.builtin': 'Built-in',
+  'trust.managed': 'Added by IT staff',
+  'trust.root': 'Root',
+  'trust.intermediate': 'Intermediate',
+  'trust.validity': 'Valid {from} → {to}',
+  'trust.enabled': 'In use',
+  'trust.remove': 'Remove',
+  'trust.add': 'Add a certificate…',
+  'trust.sourceOff': "This computer's settings do not use this source to confirm signatures.",
+  'trust.previewTitle': 'Add to the trust store?',
+  'trust.previewCheck':
+    'Before adding, compare the SHA-256 fingerprint below with the official publication (ca.gov.vn, rootca.gov.vn).',
+  'trust.subject': 'Subject',
+  'trust.fingerprint': 'SHA-256',
+  'trust.confirm': 'Add to the trust store',
+  'trust.cancel': 'Cancel',
+  'trust.added': 'Added {count} certificate(s) to the trust store.',
+  'defaults.title': 'Signing defaults',
+  'defaults.intro':
+    'The signing and batch screens open with these choices; each document can still be signed differently.',
+  'defaults.template': 'Signature template',
+  'defaults.anchor': 'Place the signature under the text',
+  'defaults.anchorHint':
+    'For example “TM. ỦY BAN NHÂN DÂN”. Empty: “CHỦ TỊCH”, “GIÁM ĐỐC”… then the usual corner.',
+  'defaults.outputFolder': 'Folder for signed copies',
+  'defaults.outputBeside': 'The folder of the original',
+  'defaults.chooseFolder': 'Choose a folder…',
+  'defaults.besideButton': 'Beside the original',
+  'defaults.suffix': 'Added to the signed file name',
+  'defaults.example': 'Example: quyet-dinh-12.pdf → {name}',
+  'defaults.save': 'Save',
+  'defaults.saved': 'Saved.',
+  'language.title': 'Interface language',
+};
