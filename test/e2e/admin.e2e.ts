@@ -74,7 +74,9 @@ describe('Thiết bị ký, for IT staff', () => {
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.host.url });
     await doctor.getByRole('button', { name: 'Sao chép' }).click();
     await doctor.getByText('Đã sao chép báo cáo.').waitFor();
-    expect((await page.evaluate(() => navigator.clipboard.readText())).trimEnd()).toBe(text.trimEnd());
+    // A string: the test's TypeScript has no DOM types; the page runs it.
+    const copied = (await page.evaluate('navigator.clipboard.readText()')) as string;
+    expect(copied.trimEnd()).toBe(text.trimEnd());
 
     // The trust store: the built-in list, an intermediate previewed and added.
     const trust = page.getByTestId('trust-card');
@@ -135,10 +137,11 @@ describe('Cài đặt: mặc định khi ký', () => {
 
     // The batch screen starts from them.
     await page.getByRole('button', { name: 'Ký hàng loạt' }).click();
-    await expect(page.locator('#batch-suffix').inputValue()).resolves.toBe('_signed');
-    await expect(page.getByRole('radio', { name: 'Dòng chữ (không có hình ảnh)' }).isChecked()).resolves.toBe(
-      true,
-    );
+    // Read again when the screen shows: wait for them.
+    await expect.poll(() => page.locator('#batch-suffix').inputValue()).toBe('_signed');
+    await expect
+      .poll(() => page.getByRole('radio', { name: 'Dòng chữ (không có hình ảnh)' }).isChecked())
+      .toBe(true);
 
     // A document opened for signing: the text template, the copy in that folder under that name.
     await page.getByRole('button', { name: 'Ký văn bản' }).first().click();

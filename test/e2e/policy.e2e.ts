@@ -85,7 +85,8 @@ describe('a policy that locks settings', () => {
     const upload = page.getByTestId('upload-settings');
     const server = upload.getByLabel('Địa chỉ hệ thống một cửa');
     await expect.poll(() => server.isDisabled()).toBe(true);
-    await expect(server.inputValue()).resolves.toBe('https://motcua.example.gov.vn/api');
+    // The lock (policy.get) and the value (upload.settings.get) arrive separately: wait for both.
+    await expect.poll(() => server.inputValue()).toBe('https://motcua.example.gov.vn/api');
     const note = upload.locator('[data-testid=locked-note][data-key="upload.server"]');
     await expect(note.innerText()).resolves.toContain(
       'Bộ phận CNTT đã khóa cài đặt này (chính sách của máy): Máy chủ một cửa của tỉnh',
@@ -99,7 +100,7 @@ describe('a policy that locks settings', () => {
     const bridge = page.getByTestId('bridge-settings');
     const port = bridge.locator('#bridge-port');
     await expect.poll(() => port.isDisabled()).toBe(true);
-    await expect(port.inputValue()).resolves.toBe('9123');
+    await expect.poll(() => port.inputValue()).toBe('9123');
     await expect(
       bridge.locator('[data-testid=locked-note][data-key="bridge.port"]').innerText(),
     ).resolves.toContain('Cổng do bộ phận CNTT cấp');
