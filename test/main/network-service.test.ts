@@ -102,6 +102,24 @@ describe('network.settings.set', () => {
     expect(other.ok).toBe(true);
     expect(settingsFile()).toMatchObject({ revocation: { mode: 'online' } });
   });
+
+  it("never shows the proxy's password to the window; the masked value sent back keeps it", async () => {
+    const proxy = 'http://vanthu:Mat-khau-9@proxy.so.gov.vn:8080';
+    expect((await call('network.settings.set', { ...form, proxy })).ok).toBe(true);
+    const view = await call('policy.get', {});
+    if (!view.ok) throw new Error(view.error.code);
+    const shown = view.value.settings.find((s) => s.key === 'network.proxy')?.value;
+    expect(shown).toBe('http://vanthu:***@proxy.so.gov.vn:8080');
+    expect(JSON.stringify(view.value)).not.toContain('Mat-khau-9');
+    // The form saved as shown (another field changed): the stored password stays.
+    await call('network.settings.set', { ...form, proxy: shown as string, revocationMode: 'offline' });
+    expect(settingsFile()).toMatchObject({ network: { proxy }, revocation: { mode: 'offline' } });
+    // A new password typed in: saved.
+    const changed = 'http://vanthu:Moi-2027@proxy.so.gov.vn:8080';
+    await call('network.settings.set', { ...form, proxy: changed, revocationMode: 'offline' });
+    expect(settingsFile()).toMatchObject({ network: { proxy: changed } });
+    await call('network.settings.set', { ...form, proxy: null });
+  });
 });
 
 describe('network.checkTsa', () => {

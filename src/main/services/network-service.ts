@@ -5,6 +5,7 @@ import { loadEffectiveSettings } from '../../signing/settings.js';
 import { setUserSetting, unsetUserSetting } from '../../signing/policy-api.js';
 import { checkTimestampService } from '../../signing/sign-api.js';
 import type { Handlers } from './service-types.js';
+import { unmaskUrl } from './url-credentials.js';
 
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
@@ -17,7 +18,12 @@ export function networkHandlers(
       const { settings } = await loadEffectiveSettings(options.home);
       const wanted: readonly [string, unknown, unknown][] = [
         ['tsa.url', request.tsaUrl === '' ? null : request.tsaUrl, settings.tsa.url ?? null],
-        ['network.proxy', request.proxy === '' ? null : request.proxy, settings.network.proxy ?? null],
+        [
+          'network.proxy',
+          // The form was shown the password masked: sent back as shown, the stored URL stays.
+          unmaskUrl(request.proxy === '' ? null : request.proxy, settings.network.proxy ?? null),
+          settings.network.proxy ?? null,
+        ],
         ['network.noProxy', request.noProxy, settings.network.noProxy],
         ['revocation.mode', request.revocationMode, settings.revocation.mode],
       ];

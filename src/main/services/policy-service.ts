@@ -7,6 +7,7 @@ import { messageFor } from '../../shared/messages.js';
 import type { EffectiveSettings } from '../../signing/policy-api.js';
 import { loadEffectiveSettings } from '../../signing/settings.js';
 import type { Handlers } from './service-types.js';
+import { maskCredentials } from './url-credentials.js';
 
 export async function policyView(language: Language, home?: string): Promise<PolicyView> {
   const effective = await loadEffectiveSettings(home);
@@ -27,7 +28,8 @@ export async function policyView(language: Language, home?: string): Promise<Pol
         : null,
     settings: effective.list().map((s) => ({
       key: s.key,
-      value: s.value,
+      // A proxy password in a URL is shown as "***" (url-credentials.ts).
+      value: maskCredentials(s.value),
       source: s.source,
       locked:
         s.locked === null
