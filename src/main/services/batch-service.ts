@@ -12,7 +12,8 @@ import type {
   ParsedRequestOf,
   UnfinishedBatchView,
 } from '../../shared/contract/index.js';
-import { KysoError, type ErrorCode } from '../../shared/errors.js';
+import { isPinError } from '../../shared/contract/index.js';
+import { KysoError } from '../../shared/errors.js';
 import { messageFor, type Lang } from '../../shared/messages.js';
 import { Secret } from '../../shared/secret.js';
 import {
@@ -46,16 +47,6 @@ interface UnfinishedRecord {
   readonly reason: string;
   readonly updatedAt: string;
 }
-
-/** Failures that concern the PIN: the screen's PIN dialog shows them (and nothing was signed). */
-const PIN_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
-  'PKCS11_PIN_INCORRECT',
-  'PKCS11_PIN_LOCKED',
-  'PKCS11_PIN_LEN_RANGE',
-  'PKCS11_PIN_FINAL_TRY',
-  'PKCS11_PIN_EXPIRED',
-  'PIN_NOT_PROVIDED',
-]);
 
 export interface BatchServiceOptions {
   readonly home?: string;
@@ -164,7 +155,7 @@ async function runBatchRequest(
       },
     });
     coalescer.flush();
-    if (result.stopped && result.signedNow === 0 && PIN_CODES.has(result.stopped.code)) {
+    if (result.stopped && result.signedNow === 0 && isPinError(result.stopped.code)) {
       // Nothing was signed and the PIN is the reason: the PIN dialog says it, as on the sign screen.
       throw new KysoError(result.stopped.code, result.stopped.message, { details: result.stopped.details });
     }

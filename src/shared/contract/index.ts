@@ -11,4 +11,5 @@ export * from './batch.js';
 export * from './images.js';
 export * from './network.js';
 export * from './trust.js';
+export * from './pin-errors.js';
 export * from './signing-defaults.js';

@@ -4,6 +4,7 @@
 import { useSigningDefaults } from '../../policy/use-signing-defaults.js';
 import { useCallback, useEffect, useReducer, useRef } from 'react';
 import type { BatchRunProgress, ContractError, PinStateName } from '../../../shared/contract/index.js';
+import { isPinError } from '../../../shared/contract/index.js';
 import { useApp } from '../../app-context.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { CertificatePicker } from '../sign/CertificatePicker.js';
@@ -13,14 +14,6 @@ import { BatchResults } from './BatchResults.js';
 import { BatchSources } from './BatchSources.js';
 import { batchReducer, initialBatchState, selectedBatchChoice } from './batch-state.js';
 import { UnfinishedBanner } from './UnfinishedBanner.js';
-
-const PIN_CODES = new Set([
-  'PKCS11_PIN_INCORRECT',
-  'PKCS11_PIN_LOCKED',
-  'PKCS11_PIN_LEN_RANGE',
-  'PKCS11_PIN_FINAL_TRY',
-  'PIN_NOT_PROVIDED',
-]);
 
 function pinStateOf(error: ContractError): PinStateName | null {
   const state = error.details?.['pinState'];
@@ -80,7 +73,7 @@ export function BatchScreen({ active }: { active: boolean }) {
     );
     abort.current = null;
     if (r.ok) dispatch({ type: 'finished', result: r.value });
-    else if (PIN_CODES.has(r.error.code))
+    else if (isPinError(r.error.code))
       dispatch({ type: 'pinFailed', error: r.error, pinState: pinStateOf(r.error) });
     else dispatch({ type: 'runFailed', error: r.error });
   };

@@ -14,6 +14,7 @@ import type {
   TokenModuleView,
   TokenView,
 } from '../../../shared/contract/index.js';
+import { isPinError } from '../../../shared/contract/index.js';
 import {
   dossierSendReducer,
   initialDossierSend,
@@ -105,14 +106,6 @@ export type SignAction =
   | { type: 'error'; error: ContractError | null }
   | { type: 'reset' }
   | { type: 'dossier'; action: DossierSendAction };
-
-const PIN_ERRORS = new Set([
-  'PKCS11_PIN_INCORRECT',
-  'PKCS11_PIN_LEN_RANGE',
-  'PKCS11_PIN_FINAL_TRY',
-  'PKCS11_PIN_LOCKED',
-  'PIN_NOT_PROVIDED',
-]);
 
 export function choicesOf(modules: readonly TokenModuleView[]): CertificateChoice[] {
   const out: CertificateChoice[] = [];
@@ -262,7 +255,7 @@ export function signReducer(state: SignState, action: SignAction): SignState {
         : state;
     case 'sign-failed': {
       const { error } = action;
-      if (PIN_ERRORS.has(error.code)) {
+      if (isPinError(error.code)) {
         const pinState = error.details?.['pinState'];
         return {
           ...state,
