@@ -14,7 +14,6 @@ export {
   type Settings,
   type LoadSettingsOptions,
 } from './settings.js';
-export { diagnose, type DiagnosticReport, type DiagnosticWarning } from './diagnostics.js';
 export * from './tokens-api.js';
 export * from './identities-api.js';
 export * from './certificates-api.js';

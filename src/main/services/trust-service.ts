@@ -1,7 +1,7 @@
 // trust.*: the trust store on "Thiết bị ký", through kyso/verify's functions (the same as `kyso
 // trust`): the inventory, a file's certificates before they are added, adding, removing an added
 // one, switching any off and on. The engine refuses every change while the store is locked.
-import { loadEffectiveSettings } from '../../signing/settings.js';
+import { kysoHome, loadEffectiveSettings } from '../../signing/settings.js';
 import {
   addTrustedCertificates,
   previewTrustedCertificates,
@@ -10,7 +10,6 @@ import {
   trustInventory,
   type TrustedCertificate,
 } from '../../signing/verify-api.js';
-import { kysoHome } from '../../signing/home.js';
 import type { TrustCertificateView } from '../../shared/contract/index.js';
 import type { Handlers } from './service-types.js';
 

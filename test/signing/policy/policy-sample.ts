@@ -22,6 +22,12 @@ export const SAMPLE_USER_SETTINGS = {
     cache: false,
   },
   ltv: { renewBeforeDays: 30 },
+  signing: {
+    template: 'seal',
+    anchorText: 'TM. ỦY BAN NHÂN DÂN',
+    outputFolder: '/srv/van-ban-da-ky',
+    outputSuffix: '_signed',
+  },
   bridge: {
     allowedOrigins: ['https://motcua.example.gov.vn'],
     port: 9999,
