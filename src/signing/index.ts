@@ -25,3 +25,4 @@ export * from './long-term-api.js';
 export * from './upload-api.js';
 export * from './bridge-api.js';
 export * from './policy-api.js';
+export * from './inbox-api.js';

@@ -11,7 +11,6 @@ import type { Secret } from '../../shared/secret.js';
 import {
   loadAppearanceSettings,
   prepareAppearance,
-  templateStyle,
   type AppearanceRequest,
   type AppearanceSettings,
 } from '../appearance/index.js';
@@ -28,6 +27,7 @@ import {
 } from './bridge-request.js';
 import { BRIDGE_STATUS, statusForError, type BridgeStatus } from './bridge-status.js';
 import type { OriginAllowList } from './origin-allow-list.js';
+import { issuedAppearance, withIssuedDate } from '../appearance/issued-appearance.js';
 import { downloadPdf } from './pdf-download.js';
 import { uploadSigned } from './signed-upload.js';
 import type { SigningQueue } from './signing-queue.js';
@@ -347,7 +347,6 @@ async function appearanceOf(
   const profile = ctx.profile;
   const settings = profile.appearanceSettings ?? (await loadAppearanceSettings());
   const organization = profile.organization !== undefined ? { organization: profile.organization } : {};
-  const docNumber = request.docNumber !== undefined ? { docNumber: request.docNumber } : {};
   switch (endpoint) {
     case 'SignApproved':
       return {
@@ -361,23 +360,28 @@ async function appearanceOf(
         // Decree 30 art. 32: the seal goes only on what a competent person validly signed.
         const report = await verifyPdf({ input, trust: await ctx.trustStore(), lang: ctx.lang });
         // The number and date are written on the page too, under the seal, in the same signature.
-        return {
+        return issuedAppearance({
           template: 'seal',
-          settings: withIssuedLines(settings, request.issuedDate),
-          ...docNumber,
+          settings,
+          docNumber: request.docNumber ?? '',
+          issuedDate: request.issuedDate,
           existingSignatures: report.signatures
             .filter((s) => s.type === 'signature')
             .map((s) => ({ fieldName: s.field, valid: s.status === 'valid' })),
-          ...(profile.sealImage !== undefined ? { image: profile.sealImage } : {}),
-        };
+          sealImage: profile.sealImage,
+        });
       }
       // The text block at the top right of page 1: agency, "Số:", the issue date, the signing time.
-      return {
+      if (request.docNumber === undefined) {
+        return { template: 'text', settings: withIssuedDate(settings, request.issuedDate), ...organization };
+      }
+      return issuedAppearance({
         template: 'text',
-        settings: withIssuedDate(settings, request.issuedDate),
-        ...organization,
-        ...docNumber,
-      };
+        settings,
+        docNumber: request.docNumber,
+        issuedDate: request.issuedDate,
+        organization: profile.organization,
+      });
     }
     case 'SignCopy': {
       const book = request.metaData.get('CertBook') ?? request.metaData.get('SoQuyen');
@@ -395,24 +399,6 @@ async function appearanceOf(
     case 'GetCertInfo':
       throw new KysoError('INTERNAL', `${endpoint} does not sign`);
   }
-}
-
-/**
- * The text template with a "Ngày ban hành: dd/MM/yyyy" line after the number. The date is written
- * into the line itself: it was parsed to digits and slashes, so it cannot hold a placeholder.
- */
-function withIssuedDate(settings: AppearanceSettings, issuedDate: string | undefined): AppearanceSettings {
-  if (issuedDate === undefined) return settings;
-  const lines = [...templateStyle('text', settings).lines];
-  const at = lines.findIndex((l) => l.includes('{docNumber}'));
-  lines.splice(at >= 0 ? at + 1 : lines.length, 0, `Ngày ban hành: ${issuedDate}`);
-  return { ...settings, templates: { ...settings.templates, text: { ...settings.templates.text, lines } } };
-}
-
-/** The seal template with "Số: …" and "Ngày ban hành: dd/MM/yyyy" lines under the seal image. */
-function withIssuedLines(settings: AppearanceSettings, issuedDate: string | undefined): AppearanceSettings {
-  const lines = ['Số: {docNumber}', ...(issuedDate !== undefined ? [`Ngày ban hành: ${issuedDate}`] : [])];
-  return { ...settings, templates: { ...settings.templates, seal: { ...settings.templates.seal, lines } } };
 }
 
 async function sign(
