@@ -43,6 +43,15 @@ Usage:
   kyso outbox retry ID | --all-failed
   kyso outbox cancel ID
   kyso outbox flush [--wait SECONDS] [--json]   (exit 0: nothing left pending or failed; 1 otherwise)
+  kyso inbox list [--state pending|done|all] [--download] [--json] [--server URL]
+             [identity options as for kyso sign: the PIN from the terminal, --pin-stdin or --pin-env NAME]
+  kyso inbox sign (ID... | --all) [identity, signature and appearance options as for kyso batch]
+             [--issued-template text|seal] [--seal-image FILE] [--agency TEXT] [--json] [--server URL]
+             (the clerk's issue step reserves the number and date and writes them in the signature;
+              exit 0: every request signed and delivered; 1: some failed or wait for delivery)
+  kyso inbox decline ID --reason TEXT [identity options] [--server URL]
+  kyso inbox sync [--watch [--interval SECONDS]] [identity options] [--server URL]
+             (the signing chain of the one-stop server: upload.server or --server)
   kyso trust list [--json] | add FILE... [--yes] | remove SHA256 | disable SHA256 | enable SHA256
               (the built-in Vietnamese roots and the managed store in KYSO_HOME/trust)
   kyso settings list [--json] | get KEY [--json] | set KEY VALUE | unset KEY
@@ -92,6 +101,8 @@ async function loadCommand(name: string): Promise<Command | undefined> {
     return (await import('./upload-command.js')).uploadCommand;
   if (name === 'outbox' && (typeof __KYSO_ONLY_COMMAND__ !== 'string' || __KYSO_ONLY_COMMAND__ === 'outbox'))
     return (await import('./outbox-command.js')).outboxCommand;
+  if (name === 'inbox' && (typeof __KYSO_ONLY_COMMAND__ !== 'string' || __KYSO_ONLY_COMMAND__ === 'inbox'))
+    return (await import('./inbox-command.js')).inboxCommand;
   if (name === 'trust' && (typeof __KYSO_ONLY_COMMAND__ !== 'string' || __KYSO_ONLY_COMMAND__ === 'trust'))
     return (await import('./trust-command.js')).trustCommand;
   if (
@@ -114,6 +125,7 @@ export const COMMAND_NAMES = [
   'extend',
   'upload',
   'outbox',
+  'inbox',
   'bridge',
   'trust',
   'settings',

@@ -4,6 +4,8 @@
 // signing, the document replaced while signing, not the assignee, the server gone during delivery
 // (kept, then delivered once after a restart on the same data) and the offline list from the cache.
 import { copyFileSync, mkdtempSync, readdirSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -241,4 +243,30 @@ describe('the inbox engine on the reference server', () => {
     expect(again.items).toMatchObject([{ status: 'delivered', earlier: true }]);
     expect(server.signing.store.get(request.id)?.version).toBe(2);
   }, 180_000);
+
+  it('a document whose bytes do not match X-Document-SHA256 is refused (INBOX_HASH_MISMATCH) and not kept', async () => {
+    // A server that announces one SHA-256 and sends other bytes (a proxy that altered the file).
+    const liar = http.createServer((_req, res) => {
+      res.writeHead(200, {
+        'Content-Type': 'application/pdf',
+        'X-Document-SHA256': 'a'.repeat(64),
+        'X-Document-Version': '1',
+      });
+      res.end(Buffer.from('%PDF-1.7 not what was announced'));
+    });
+    await new Promise<void>((resolve) => liar.listen(0, '127.0.0.1', resolve));
+    try {
+      const client = new InboxClient({
+        server: `http://127.0.0.1:${(liar.address() as AddressInfo).port}`,
+        certificate: der('chairman-rsa2048'),
+        credentials: { kind: 'static', credential: () => Promise.resolve(new Secret(OFFICER)) },
+      });
+      const err = await client.document('sr-x').catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(KysoError);
+      expect(err).toMatchObject({ code: 'INBOX_HASH_MISMATCH', details: { id: 'sr-x' } });
+    } finally {
+      liar.closeAllConnections();
+      await new Promise((resolve) => liar.close(resolve));
+    }
+  });
 });
