@@ -5,6 +5,7 @@
 // signature); both results reach their dossiers valid for our verifier and pdfsig; the declined one
 // is back with the officer with its reason. Then the offline path (list from the cache, signed and
 // kept, delivered by `sync` after the server is back) and the PIN's secrecy (output, files, argv).
+import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OnestopServer } from '../../src/onestop/onestop-server.js';
 import { CHAIRMAN_TOKEN, CLERK_TOKEN, freshTokens, SOFTHSM_MODULE, testToken } from '../support/fixtures.js';
 import { filesUnder } from '../support/files-under.js';
-import { runKyso, type CliResult } from '../support/run-cli.js';
+import { KYSO_BIN, runKyso, type CliResult } from '../support/run-cli.js';
 import { expectKysoVerifies, expectPdfsigValid, qpdfCheck } from '../support/signed-output.js';
 import { pdftotext } from '../signing/appearance/appearance-support.js';
 import { DOSSIER, officerView, startServer, submit } from '../signing/inbox/inbox-support.js';
@@ -212,6 +213,44 @@ describe('kyso inbox', () => {
     expect(again.stdout).toContain('đã gửi 0');
     expect(server.signing.store.get(d.id)?.version).toBe(2);
   }, 240_000);
+
+  it('sync --watch polls until interrupted, then exits 0', async () => {
+    const args = [
+      'inbox',
+      'sync',
+      '--watch',
+      '--interval',
+      '1',
+      ...clerkId,
+      '--server',
+      server.url,
+      '--pin-env',
+      'CLERK_PIN',
+      '--lang',
+      'en',
+    ];
+    argvs.push(args);
+    const child = spawn(process.execPath, [KYSO_BIN, ...args], {
+      env: { ...process.env, SOFTHSM2_CONF: conf, KYSO_HOME: clerkHome(), CLERK_PIN },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const closed = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
+    for (let i = 0; i < 200 && stdout.split('\n').filter((l) => l.includes('delivered')).length < 2; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    child.kill('SIGINT');
+    const code = await closed;
+    runs.push({ code, stdout, stderr });
+    expect(code, stderr).toBe(0);
+    // Two rounds at least: the clerk's pending list (the chairman's D, now at the issue step).
+    expect(stdout.match(/request\(s\); delivered 0, waiting 0, refused 0/g)?.length).toBeGreaterThanOrEqual(
+      2,
+    );
+  }, 60_000);
 
   it('the PINs appear in no output, no file under KYSO_HOME and no argv', () => {
     expect(runs.length).toBeGreaterThan(5);

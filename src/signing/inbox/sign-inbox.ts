@@ -181,18 +181,28 @@ export async function signInbox(request: SignInboxRequest): Promise<SignInboxRes
       emit({ kind: 'item', id, stage: s, index, total: request.ids.length });
     try {
       stage('checking');
-      // A step already signed here: deliver it (again), never sign it twice.
-      const earlier = outbox.list().find((e) => e.id === id && e.state !== 'failed');
-      if (earlier) {
-        const after = await deliverEntry(client, outbox, earlier, {
+      // A step signed here and not yet delivered: deliver it, never sign it twice.
+      const waiting = outbox.list().find((e) => e.id === id && e.state === 'queued');
+      if (waiting) {
+        const after = await deliverEntry(client, outbox, waiting, {
           signal: request.signal,
           retry: request.retry,
           onEvent: (event) => emit({ kind: 'delivery', id, event }),
         });
-        done(outcomeOfEntry(after, outbox, earlier.state === 'delivered'));
+        done(outcomeOfEntry(after, outbox, false));
         continue;
       }
       const item = await currentItem(client, cache, id, request.signal);
+      // Delivered by an earlier run, and the request has moved on since (unless it came back to
+      // this certificate at a later step, which is signed as any other).
+      const mine = item.state === 'pending' && item.step?.certificates.includes(client.assignee) === true;
+      const delivered = outbox
+        .list()
+        .find((e) => e.id === id && e.state === 'delivered' && (!mine || e.step >= (item.step?.index ?? 0)));
+      if (delivered) {
+        done(outcomeOfEntry(delivered, outbox, true));
+        continue;
+      }
       if (item.state !== 'pending' || item.step === null) throw stateError(item);
       if (!item.step.certificates.includes(client.assignee)) {
         throw new KysoError('INBOX_NOT_ASSIGNEE', 'This certificate is not the assignee of this step.', {
