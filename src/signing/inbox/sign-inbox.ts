@@ -350,18 +350,24 @@ async function signOne(
   const name = `${item.id.replace(/[^A-Za-z0-9._-]/g, '_')}.pdf`;
   await copyFile(input, path.join(inDir, name));
   const outDir = path.join(dir, 'out');
-  const result = await runBatch({
-    inputs: [path.join(inDir, name)],
-    outDir,
-    suffix: '-signed',
-    signer: request.signer,
-    options,
-    ...(appearance ? { appearance } : {}),
-    ...(request.trust ? { trust: request.trust } : {}),
-    ...(request.signal ? { signal: request.signal } : {}),
-    ...(request.lang ? { lang: request.lang } : {}),
-    onEvent: (event) => request.onEvent?.({ kind: 'batch', id: item.id, event }),
-  });
+  let result;
+  try {
+    result = await runBatch({
+      inputs: [path.join(inDir, name)],
+      outDir,
+      suffix: '-signed',
+      signer: request.signer,
+      options,
+      ...(appearance ? { appearance } : {}),
+      ...(request.trust ? { trust: request.trust } : {}),
+      ...(request.signal ? { signal: request.signal } : {}),
+      ...(request.lang ? { lang: request.lang } : {}),
+      onEvent: (event) => request.onEvent?.({ kind: 'batch', id: item.id, event }),
+    });
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
   if (result.stopped) {
     await rm(dir, { recursive: true, force: true });
     throw new KysoError(result.stopped.code, result.stopped.message, { details: result.stopped.details });
