@@ -632,6 +632,10 @@ export const MESSAGES: Readonly<Record<ErrorCode, { readonly vi: Text; readonly 
     en: (d) =>
       `The one-stop server failed (HTTP ${s(d['status'])}): ${s(d['message'])}. It will be tried again later.`,
   },
+  INBOX_LOGIN_NEEDED: {
+    vi: () => 'Phiên làm việc với hệ thống một cửa đã hết hạn: hãy nhập mã PIN để mở lại hộp văn bản chờ ký.',
+    en: () => 'The session with the one-stop server has ended: enter the PIN to open the inbox again.',
+  },
   INBOX_UNAUTHORIZED: {
     vi: (d) =>
       `Máy chủ một cửa không chấp nhận danh tính (chữ ký trên mã thử thách hoặc khóa truy cập): ${s(d['message'])}`,

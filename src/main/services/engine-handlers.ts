@@ -6,6 +6,7 @@ import { BridgeService } from './bridge-service.js';
 import type { EngineChannel } from './channel-sides.js';
 import { documentHandlers } from './document-service.js';
 import { imageHandlers } from './images-service.js';
+import { inboxHandlers } from './inbox-service.js';
 import { networkHandlers } from './network-service.js';
 import { signingDefaultsHandlers } from './signing-defaults-service.js';
 import { trustHandlers } from './trust-service.js';
@@ -40,5 +41,6 @@ export function engineHandlers(
     ...networkHandlers(),
     ...trustHandlers(),
     ...signingDefaultsHandlers(),
+    ...inboxHandlers(),
   };
 }

@@ -12,4 +12,5 @@ export * from './images.js';
 export * from './network.js';
 export * from './trust.js';
 export * from './pin-errors.js';
+export * from './inbox.js';
 export * from './signing-defaults.js';

@@ -10,6 +10,7 @@ import { IMAGE_REQUESTS, type ImageResults } from './images.js';
 import { NETWORK_REQUESTS, type NetworkResults } from './network.js';
 import { TOKEN_ADMIN_REQUESTS, type TokenAdminResults } from './token-admin.js';
 import { TRUST_REQUESTS, type TrustResults } from './trust.js';
+import { INBOX_REQUESTS, type InboxProgressByChannel, type InboxResults } from './inbox.js';
 import { SIGNING_DEFAULTS_REQUESTS, type SigningDefaultsResults } from './signing-defaults.js';
 import {
   AppearanceTemplateSchema,
@@ -232,6 +233,8 @@ export const REQUESTS = {
   ...TRUST_REQUESTS,
   // What signing starts with (issue 14 point 3): contract/signing-defaults.ts.
   ...SIGNING_DEFAULTS_REQUESTS,
+  // "Văn bản chờ ký", the signing chain's inbox (issue 17 point 3): contract/inbox.ts.
+  ...INBOX_REQUESTS,
 } as const;
 
 export type Channel = keyof typeof REQUESTS;
@@ -506,7 +509,8 @@ export interface RequestResults
     ImageResults,
     NetworkResults,
     TrustResults,
-    SigningDefaultsResults {
+    SigningDefaultsResults,
+    InboxResults {
   'app.info': AppInfo;
   'app.setLanguage': { readonly language: Language };
   'app.takeOpenFiles': { readonly paths: readonly string[] };
@@ -587,7 +591,7 @@ export interface OutboxFlushProgress {
   readonly done: number;
 }
 
-export interface RequestProgress extends BatchProgressByChannel {
+export interface RequestProgress extends BatchProgressByChannel, InboxProgressByChannel {
   'sign.run': SignRunProgress;
   'verify.run': VerifyRunProgress;
   'outbox.flush': OutboxFlushProgress;
