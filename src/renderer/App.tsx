@@ -17,15 +17,19 @@ const loadDevices = () => import('./screens/devices/DevicesScreen.js');
 const loadOutbox = () => import('./screens/outbox/OutboxScreen.js');
 const loadBatch = () => import('./screens/batch/BatchScreen.js');
 const loadSettings = () => import('./screens/settings/SettingsScreen.js');
+const loadInbox = () => import('./screens/inbox/InboxScreen.js');
 const VerifyScreen = lazy(() => loadVerify().then((m) => ({ default: m.VerifyScreen })));
 const DevicesScreen = lazy(() => loadDevices().then((m) => ({ default: m.DevicesScreen })));
 const OutboxScreen = lazy(() => loadOutbox().then((m) => ({ default: m.OutboxScreen })));
 const BatchScreen = lazy(() => loadBatch().then((m) => ({ default: m.BatchScreen })));
 const SettingsScreen = lazy(() => loadSettings().then((m) => ({ default: m.SettingsScreen })));
+const InboxScreen = lazy(() => loadInbox().then((m) => ({ default: m.InboxScreen })));
 
 export function App({ client, onLanguage }: { client: KysoClient; onLanguage: (l: Language) => void }) {
   const [language, setLanguageState] = useState<Language>('vi');
   const [screen, setScreenState] = useState<ScreenName>('sign');
+  // Requests waiting in "Văn bản chờ ký" once it was opened: shown on its navigation entry.
+  const [inboxCount, setInboxCount] = useState(0);
   // Screens shown at least once: mounted from then on (hidden when another is shown).
   const [visited, setVisited] = useState<ReadonlySet<ScreenName>>(() => new Set(['sign']));
   const setScreen = useCallback((next: ScreenName) => {
@@ -53,7 +57,7 @@ export function App({ client, onLanguage }: { client: KysoClient; onLanguage: (l
     // Start pdf.js and its worker while the user looks at the first screen, not when a file opens.
     const idle = setTimeout(() => {
       void import('./pdf/pdfjs.js').then((p) => p.pdfWorker());
-      void Promise.all([loadVerify(), loadDevices(), loadOutbox(), loadBatch(), loadSettings()]);
+      void Promise.all([loadVerify(), loadDevices(), loadOutbox(), loadBatch(), loadSettings(), loadInbox()]);
     }, 300);
     return () => clearTimeout(idle);
   }, []);
@@ -97,7 +101,7 @@ export function App({ client, onLanguage }: { client: KysoClient; onLanguage: (l
   return (
     <AppContext.Provider value={context}>
       <div className="shell" data-ready={ready || undefined}>
-        <Sidebar screen={screen} onNavigate={setScreen} />
+        <Sidebar screen={screen} onNavigate={setScreen} badges={{ inbox: inboxCount }} />
         <main className="main">
           <PolicyBanner />
           {restarted !== null && (
@@ -115,6 +119,7 @@ export function App({ client, onLanguage }: { client: KysoClient; onLanguage: (l
             {visited.has('outbox') && <OutboxScreen active={screen === 'outbox'} />}
             {visited.has('batch') && <BatchScreen active={screen === 'batch'} />}
             {visited.has('settings') && <SettingsScreen active={screen === 'settings'} />}
+            {visited.has('inbox') && <InboxScreen active={screen === 'inbox'} onCount={setInboxCount} />}
           </Suspense>
         </main>
         {/* A web page's request to sign, on top of whatever screen is shown. */}

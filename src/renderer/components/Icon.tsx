@@ -9,6 +9,8 @@ const PATHS = {
   upload: 'M12 16V4M7 9l5-5 5 5M4 16v3a1 1 0 0 0 1 1h14a1 1 0 0 0 1-1v-3',
   // three sliders: the settings
   settings: 'M4 6h10M18 6h2M4 12h4M12 12h8M4 18h12M20 18h0M14 4v4M8 10v4M16 16v4',
+  // an in-tray with a document in it: what waits for a signature
+  inbox: 'M4 13l2-8h12l2 8v6H4zM4 13h5l1 2h4l1-2h5M9 9h6',
   lock: 'M6 11h12v9H6zM8.5 11V8a3.5 3.5 0 0 1 7 0v3',
 } as const;
 

@@ -1,4 +1,5 @@
 // English, the optional language. A Record over vi.ts's keys: a missing translation does not compile.
+import { inboxEn } from './inbox-en.js';
 import { adminEn } from './admin-en.js';
 import { batchEn } from './batch-en.js';
 import { bridgeEn } from './bridge-en.js';
@@ -9,6 +10,7 @@ import { policyEn } from './policy-en.js';
 import type { MessageKey } from './vi.js';
 
 export const en: Record<MessageKey, string> = {
+  ...inboxEn,
   ...adminEn,
   ...bridgeEn,
   ...networkEn,

@@ -1,6 +1,7 @@
 // Vietnamese, the app's first language. Every visible string of the renderer is a key here; en.ts
 // must have the same keys (a Record over them), so a string without its translation does not compile.
 // Placeholders are {name}; t() fills them.
+import { inboxVi } from './inbox-vi.js';
 import { adminVi } from './admin-vi.js';
 import { batchVi } from './batch-vi.js';
 import { bridgeVi } from './bridge-vi.js';
@@ -10,6 +11,7 @@ import { devicesVi } from './devices-vi.js';
 import { policyVi } from './policy-vi.js';
 
 export const vi = {
+  ...inboxVi,
   ...adminVi,
   ...bridgeVi,
   ...networkVi,

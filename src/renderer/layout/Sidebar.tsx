@@ -1,12 +1,13 @@
-// The left column: the app's name, the screens, the language switch.
+// The left column: the app's name, the screens (with a count where one waits), the language switch.
 import { useApp } from '../app-context.js';
 import { Icon, type IconName } from '../components/Icon.js';
 import type { MessageKey } from '../i18n/translate.js';
 
-export type ScreenName = 'sign' | 'batch' | 'verify' | 'devices' | 'outbox' | 'settings';
+export type ScreenName = 'sign' | 'inbox' | 'batch' | 'verify' | 'devices' | 'outbox' | 'settings';
 
 const SCREENS: readonly { name: ScreenName; label: MessageKey; icon: IconName }[] = [
   { name: 'sign', label: 'nav.sign', icon: 'sign' },
+  { name: 'inbox', label: 'nav.inbox', icon: 'inbox' },
   { name: 'batch', label: 'nav.batch', icon: 'batch' },
   { name: 'verify', label: 'nav.verify', icon: 'verify' },
   { name: 'devices', label: 'nav.devices', icon: 'devices' },
@@ -14,7 +15,16 @@ const SCREENS: readonly { name: ScreenName; label: MessageKey; icon: IconName }[
   { name: 'settings', label: 'nav.settings', icon: 'settings' },
 ];
 
-export function Sidebar({ screen, onNavigate }: { screen: ScreenName; onNavigate: (s: ScreenName) => void }) {
+export function Sidebar({
+  screen,
+  onNavigate,
+  badges = {},
+}: {
+  screen: ScreenName;
+  onNavigate: (s: ScreenName) => void;
+  /** A count beside a screen's name (the requests waiting in "Văn bản chờ ký"). */
+  badges?: Partial<Record<ScreenName, number>>;
+}) {
   const { t, language, setLanguage } = useApp();
   return (
     <aside className="sidebar">
@@ -35,6 +45,11 @@ export function Sidebar({ screen, onNavigate }: { screen: ScreenName; onNavigate
               <Icon name={s.icon} />
             </span>
             {t(s.label)}
+            {(badges[s.name] ?? 0) > 0 && (
+              <span className="nav-badge" data-testid={`nav-badge-${s.name}`}>
+                {badges[s.name]}
+              </span>
+            )}
           </button>
         ))}
       </nav>

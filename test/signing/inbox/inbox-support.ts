@@ -53,7 +53,7 @@ export interface Submitted {
 export async function submit(
   server: { url: string },
   title: string,
-  options: { approver?: string; clerks?: readonly string[]; dossier?: string } = {},
+  options: { approver?: string; clerks?: readonly string[]; dossier?: string; pdf?: Buffer } = {},
 ): Promise<Submitted> {
   const chain: { kind: string; certificates: string[] }[] = [
     { kind: 'approve', certificates: [der(options.approver ?? 'chairman-rsa2048').toString('base64')] },
@@ -77,7 +77,7 @@ export async function submit(
       { type: 'application/json' },
     ),
   );
-  form.set('file', new Blob([plainPdf(title)], { type: 'application/pdf' }), 'qd.pdf');
+  form.set('file', new Blob([options.pdf ?? plainPdf(title)], { type: 'application/pdf' }), 'qd.pdf');
   const res = await fetch(`${server.url}/signing-requests`, {
     method: 'POST',
     headers: { Authorization: `Bearer ${OFFICER}` },

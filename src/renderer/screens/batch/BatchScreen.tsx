@@ -3,8 +3,8 @@
 // the batch's journal — and the results filtered, the output folder opened, the report exported.
 import { useSigningDefaults } from '../../policy/use-signing-defaults.js';
 import { useCallback, useEffect, useReducer, useRef } from 'react';
-import type { BatchRunProgress, ContractError, PinStateName } from '../../../shared/contract/index.js';
-import { isPinError } from '../../../shared/contract/index.js';
+import type { BatchRunProgress } from '../../../shared/contract/index.js';
+import { isPinError, pinStateOfError } from '../../../shared/contract/index.js';
 import { useApp } from '../../app-context.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { CertificatePicker } from '../sign/CertificatePicker.js';
@@ -14,11 +14,6 @@ import { BatchResults } from './BatchResults.js';
 import { BatchSources } from './BatchSources.js';
 import { batchReducer, initialBatchState, selectedBatchChoice } from './batch-state.js';
 import { UnfinishedBanner } from './UnfinishedBanner.js';
-
-function pinStateOf(error: ContractError): PinStateName | null {
-  const state = error.details?.['pinState'];
-  return typeof state === 'string' ? (state as PinStateName) : null;
-}
 
 export function BatchScreen({ active }: { active: boolean }) {
   const { client, t } = useApp();
@@ -74,7 +69,7 @@ export function BatchScreen({ active }: { active: boolean }) {
     abort.current = null;
     if (r.ok) dispatch({ type: 'finished', result: r.value });
     else if (isPinError(r.error.code))
-      dispatch({ type: 'pinFailed', error: r.error, pinState: pinStateOf(r.error) });
+      dispatch({ type: 'pinFailed', error: r.error, pinState: pinStateOfError(r.error) });
     else dispatch({ type: 'runFailed', error: r.error });
   };
 

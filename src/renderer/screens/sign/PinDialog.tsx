@@ -15,6 +15,8 @@ export function PinDialog(props: {
   error: ContractError | null;
   onSubmit: (pin: string | null, allowFinalTry: boolean) => void;
   onCancel: () => void;
+  /** What the PIN is for, when it is not a signature (opening the signing inbox). */
+  purpose?: { readonly text: string; readonly submit: string };
 }) {
   const { t } = useApp();
   const input = useRef<HTMLInputElement>(null);
@@ -48,7 +50,8 @@ export function PinDialog(props: {
     <Dialog title={t('pin.title')} onCancel={props.onCancel} testId="pin-dialog">
       <form onSubmit={submit} style={{ display: 'contents' }}>
         <p style={{ margin: 0 }}>
-          {t('pin.for', { holder: certificate.subjectCN ?? certificate.subjectDN, token: token.label })}
+          {props.purpose?.text ??
+            t('pin.for', { holder: certificate.subjectCN ?? certificate.subjectDN, token: token.label })}
         </p>
         {props.error && <ErrorMessage error={props.error} />}
         <div className={`pin-state ${state}`} role="status" data-testid="pin-state" data-state={state}>
@@ -100,7 +103,7 @@ export function PinDialog(props: {
             {t('common.cancel')}
           </button>
           <button type="submit" className="button primary" disabled={locked || (finalTry && !confirmed)}>
-            {t('pin.submit')}
+            {props.purpose?.submit ?? t('pin.submit')}
           </button>
         </div>
       </form>
