@@ -14,6 +14,7 @@ import { signPdf } from '../../src/signing/sign/sign-pdf.js';
 import { expectKysoVerifies, expectPdfsigValid, qpdfCheck } from '../support/signed-output.js';
 import { identity, pkiFile } from '../support/fixtures.js';
 import { DOSSIER, testTrust } from '../upload/upload-documents.js';
+import { plainPdf } from '../signing/inbox/inbox-support.js';
 
 const OFFICER = 'officer-token-123456';
 let root: string;
@@ -33,28 +34,6 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => server?.close());
-
-function plainPdf(text: string): Buffer {
-  const content = `BT /F1 14 Tf 72 760 Td (${text}) Tj ET`;
-  const objects = [
-    '<< /Type /Catalog /Pages 2 0 R >>',
-    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>',
-    `<< /Length ${content.length} >>\nstream\n${content}\nendstream`,
-    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
-  ];
-  let out = '%PDF-1.7\n';
-  const offsets: number[] = [];
-  objects.forEach((body, i) => {
-    offsets.push(out.length);
-    out += `${i + 1} 0 obj\n${body}\nendobj\n`;
-  });
-  const xref = out.length;
-  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
-  for (const o of offsets) out += `${String(o).padStart(10, '0')} 00000 n \n`;
-  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return Buffer.from(out, 'latin1');
-}
 
 async function submit(title: string, clerks = ['clerk-p384']): Promise<{ id: string; sha256: string }> {
   const form = new FormData();

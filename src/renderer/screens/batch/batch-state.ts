@@ -14,7 +14,7 @@ import type {
   TokenModuleView,
   UnfinishedBatchView,
 } from '../../../shared/contract/index.js';
-import { choicesOf, type CertificateChoice } from '../sign/sign-state.js';
+import { withCertificateChoices, type CertificateChoice } from '../sign/sign-state.js';
 
 export type BatchPhase = 'setup' | 'pin' | 'running' | 'finished';
 export type BatchFilter = 'all' | BatchDocumentState;
@@ -127,11 +127,8 @@ export function defaultOutDir(input: string): string {
 
 export function batchReducer(state: BatchState, action: BatchAction): BatchState {
   switch (action.type) {
-    case 'tokens': {
-      const choices = choicesOf(action.modules);
-      const key = state.certificateKey ?? (choices.length === 1 ? (choices[0]?.key ?? null) : null);
-      return { ...state, choices, choicesError: null, certificateKey: key };
-    }
+    case 'tokens':
+      return withCertificateChoices(state, action.modules);
     case 'tokensFailed':
       return { ...state, choices: [], choicesError: action.error };
     case 'defaults':

@@ -10,7 +10,7 @@ import type {
   PinStateName,
   TokenModuleView,
 } from '../../../shared/contract/index.js';
-import { choicesOf, type CertificateChoice } from '../sign/sign-state.js';
+import { withCertificateChoices, type CertificateChoice } from '../sign/sign-state.js';
 
 export type InboxPhase = 'closed' | 'pin-open' | 'opening' | 'open' | 'pin-sign' | 'signing';
 
@@ -84,11 +84,8 @@ function withList(state: InboxState, list: InboxListView): InboxState {
 
 export function inboxReducer(state: InboxState, action: InboxAction): InboxState {
   switch (action.type) {
-    case 'tokens': {
-      const choices = choicesOf(action.modules);
-      const key = state.certificateKey ?? (choices.length === 1 ? (choices[0]?.key ?? null) : null);
-      return { ...state, choices, choicesError: null, certificateKey: key };
-    }
+    case 'tokens':
+      return withCertificateChoices(state, action.modules);
     case 'tokensFailed':
       return { ...state, choices: [], choicesError: action.error };
     case 'certificate':

@@ -107,6 +107,22 @@ export type SignAction =
   | { type: 'reset' }
   | { type: 'dossier'; action: DossierSendAction };
 
+/**
+ * A screen's certificate choices from tokens.list: the one chosen stays chosen, and a single
+ * signing certificate is chosen by itself (the signing, batch and inbox screens alike).
+ */
+export function withCertificateChoices<
+  S extends {
+    readonly choices: readonly CertificateChoice[] | null;
+    readonly choicesError: ContractError | null;
+    readonly certificateKey: string | null;
+  },
+>(state: S, modules: readonly TokenModuleView[]): S {
+  const choices = choicesOf(modules);
+  const key = state.certificateKey ?? (choices.length === 1 ? (choices[0]?.key ?? null) : null);
+  return { ...state, choices, choicesError: null, certificateKey: key };
+}
+
 export function choicesOf(modules: readonly TokenModuleView[]): CertificateChoice[] {
   const out: CertificateChoice[] = [];
   for (const m of modules) {
