@@ -6,26 +6,17 @@
 import { X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CHAIRMAN_TOKEN, pkiFile, SOFTHSM_MODULE, testToken } from '../support/fixtures.js';
 import { expectKysoVerifies, expectPdfsigValid, qpdfCheck } from '../support/signed-output.js';
-import { closeBrowser, openApp, screenshot, type AppSession } from './support/app-session.js';
+import { appForEachTest, type AppSession, screenshot } from './support/app-session.js';
 import { writeDecision } from './support/documents.js';
 import { chooseCertificate, openPdf, signWithPin, signedOutput } from './support/screen-actions.js';
 
 const CHAIRMAN = 'Nguyễn Thị Hồng Nhung';
 let app: AppSession;
-
-beforeEach(async () => {
-  app = await openApp();
-});
-
-afterEach(async () => {
-  expect(app.pageErrors).toEqual([]);
-  await app.close();
-});
-
-afterAll(closeBrowser);
+// A fresh app for each test, closed after it with no page error allowed; the browser shared.
+appForEachTest((opened) => (app = opened));
 
 const settings = (): Record<string, Record<string, unknown>> =>
   JSON.parse(readFileSync(path.join(app.home, 'settings.json'), 'utf8')) as Record<

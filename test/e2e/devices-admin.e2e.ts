@@ -3,27 +3,18 @@
 // change the old PIN is refused on the signing screen while the new one signs a document valid for
 // Kyso, pdfsig and qpdf. No PIN reaches the host's or the engine's output.
 import path from 'node:path';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CHAIRMAN_TOKEN, SOFTHSM_MODULE, testToken } from '../support/fixtures.js';
 import { expectKysoVerifies, expectPdfsigValid, expectPrefix, qpdfCheck } from '../support/signed-output.js';
-import { closeBrowser, openApp, screenshot, type AppSession } from './support/app-session.js';
+import { appForEachTest, type AppSession, screenshot } from './support/app-session.js';
 import { writeDecision } from './support/documents.js';
 import { chooseCertificate, openPdf, signWithPin, signedOutput } from './support/screen-actions.js';
 
 const CHAIRMAN = 'Nguyễn Thị Hồng Nhung';
 const NEW_PIN = 'Moi-2468';
 let app: AppSession;
-
-beforeEach(async () => {
-  app = await openApp();
-});
-
-afterEach(async () => {
-  expect(app.pageErrors).toEqual([]);
-  await app.close();
-});
-
-afterAll(closeBrowser);
+// A fresh app for each test, closed after it with no page error allowed; the browser shared.
+appForEachTest((opened) => (app = opened));
 
 describe('Thiết bị ký: đổi mã PIN', () => {
   it('changes the PIN of a SoftHSM token; the old PIN is then refused and the new one signs', async () => {

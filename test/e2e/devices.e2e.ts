@@ -1,21 +1,12 @@
 // "Thiết bị ký" in the browser: the PKCS#11 library, the test tokens with their PIN state, and the
 // certificates on each, read by the real services from SoftHSM; English when switched.
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CHAIRMAN_TOKEN, CLERK_TOKEN, SOFTHSM_MODULE } from '../support/fixtures.js';
-import { closeBrowser, openApp, screenshot, type AppSession } from './support/app-session.js';
+import { appForEachTest, type AppSession, screenshot } from './support/app-session.js';
 
 let app: AppSession;
-
-beforeEach(async () => {
-  app = await openApp();
-});
-
-afterEach(async () => {
-  expect(app.pageErrors).toEqual([]);
-  await app.close();
-});
-
-afterAll(closeBrowser);
+// A fresh app for each test, closed after it with no page error allowed; the browser shared.
+appForEachTest((opened) => (app = opened));
 
 describe('Thiết bị ký', () => {
   it('lists the test tokens, their certificates and PIN state', async () => {

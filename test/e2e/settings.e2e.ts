@@ -4,26 +4,17 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { deflateSync } from 'node:zlib';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CHAIRMAN_TOKEN, testToken } from '../support/fixtures.js';
 import { expectKysoVerifies, expectPdfsigValid, qpdfCheck } from '../support/signed-output.js';
-import { closeBrowser, openApp, screenshot, type AppSession } from './support/app-session.js';
+import { appForEachTest, type AppSession, screenshot } from './support/app-session.js';
 import { writeDecision } from './support/documents.js';
 import { chooseCertificate, openPdf, signWithPin, signedOutput } from './support/screen-actions.js';
 
 const CHAIRMAN = 'Nguyễn Thị Hồng Nhung';
 let app: AppSession;
-
-beforeEach(async () => {
-  app = await openApp();
-});
-
-afterEach(async () => {
-  expect(app.pageErrors).toEqual([]);
-  await app.close();
-});
-
-afterAll(closeBrowser);
+// A fresh app for each test, closed after it with no page error allowed; the browser shared.
+appForEachTest((opened) => (app = opened));
 
 const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
   let c = n;

@@ -5,10 +5,10 @@
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CHAIRMAN_TOKEN, CLERK_TOKEN, testToken } from '../support/fixtures.js';
 import { expectKysoVerifies, expectPdfsigValid, expectPrefix, qpdfCheck } from '../support/signed-output.js';
-import { closeBrowser, openApp, screenshot, type AppSession } from './support/app-session.js';
+import { appForEachTest, type AppSession, screenshot } from './support/app-session.js';
 import { writeDecision } from './support/documents.js';
 import {
   boxRect,
@@ -26,17 +26,8 @@ const CHAIRMAN = 'Nguyễn Thị Hồng Nhung';
 const AGENCY = 'UBND phường Đoàn Kết';
 
 let app: AppSession;
-
-beforeEach(async () => {
-  app = await openApp();
-});
-
-afterEach(async () => {
-  expect(app.pageErrors).toEqual([]);
-  await app.close();
-});
-
-afterAll(closeBrowser);
+// A fresh app for each test, closed after it with no page error allowed; the browser shared.
+appForEachTest((opened) => (app = opened));
 
 describe('Ký văn bản', () => {
   it('signs with the personal template where the box was dragged, valid for Kyso and pdfsig', async () => {

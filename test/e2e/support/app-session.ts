@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeEach, expect } from 'vitest';
 import { SOFTHSM_MODULE, freshTokens, pkiFile } from '../../support/fixtures.js';
 import { startWebHost, type StartedWebHost } from '../../support/web-host.js';
 
@@ -136,4 +137,27 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   if ((await page.locator('.page-frame:visible').count()) > 0)
     await page.locator('.page-frame:visible[data-shown]').waitFor();
   await page.screenshot({ path: path.join(SCREENS_DIR, `${name}.png`) });
+}
+
+/**
+ * A fresh app for each test of the file (given to `set` before the test), closed after it; a test
+ * fails if its page logged an error or broke a CSP rule. The browser is closed after the file.
+ */
+export function appForEachTest(set: (app: AppSession) => void): void {
+  let current: AppSession | null = null;
+  beforeEach(async () => {
+    current = await openApp();
+    set(current);
+  });
+  afterEach(async () => {
+    const app = current;
+    current = null;
+    if (app === null) return;
+    try {
+      expect(app.pageErrors).toEqual([]);
+    } finally {
+      await app.close();
+    }
+  });
+  afterAll(closeBrowser);
 }
