@@ -31,6 +31,7 @@ import {
 } from '../../signing/inbox-api.js';
 import { loadSettings } from '../../signing/settings.js';
 import { loadTrustStore } from '../../signing/verify-api.js';
+import { SIGNATURE_ANCHORS } from './document-service.js';
 import type { Handlers } from './service-types.js';
 import { openModule, readTokenCertificate } from './token-access.js';
 
@@ -202,13 +203,15 @@ export function inboxHandlers(): Handlers<Channel> {
     'inbox.sign': async (request, ctx) => {
       const desk = await deskOf(request.certificate);
       const settings = await loadSettings();
-      const anchor = settings.signing.anchorText;
+      const anchor = settings.signing.anchorText.trim();
       // The competent person's signature is seen on the page (Decree 30): the personal template,
-      // under the office's title when set; the clerk's shows the number and date (text or seal).
+      // under the office's title when set, else under the usual titles, else in the template's
+      // corner (documents of every shape arrive here); the clerk's shows the number and date.
       const approval = profileOptions(
-        { version: 1, appearance: { template: 'personal', ...(anchor !== '' ? { anchor } : {}) } },
+        { version: 1, appearance: { template: 'personal' } },
         await loadAppearanceSettings(),
       );
+      const anchorCandidates = [...(anchor !== '' ? [anchor] : []), ...SIGNATURE_ANCHORS];
       const issuedTemplate = settings.bridge.issuedTemplate;
       const trust = issuedTemplate === 'seal' ? await loadTrustStore() : undefined;
       return withKey(desk, request.certificate, request.pin, request.allowFinalTry, async (source) => {
@@ -221,7 +224,7 @@ export function inboxHandlers(): Handlers<Channel> {
           ids: request.ids,
           signer: source,
           options: approval.options,
-          ...(approval.appearance ? { appearance: approval.appearance } : {}),
+          ...(approval.appearance ? { appearance: { ...approval.appearance, anchorCandidates } } : {}),
           issued: { template: issuedTemplate },
           ...(trust ? { trust } : {}),
           signal: ctx.signal,

@@ -93,6 +93,12 @@ export interface AppearanceRequest {
   readonly rect?: DisplayRect;
   /** Place the box below this text of the page (e.g. "CHỦ TỊCH"). */
   readonly anchor?: string;
+  /**
+   * Without `anchor` (or a box, or a field): the first of these texts the document has (on the
+   * last page that has it) places the box, as `anchor` would; none found: the template's usual
+   * place, not an error. For documents of many shapes signed unattended (the signing inbox).
+   */
+  readonly anchorCandidates?: readonly string[];
   /** Sign into this existing empty field: its widget gives page and box. */
   readonly fieldName?: string;
   /** "Số: …" of the text template. */
@@ -213,6 +219,24 @@ async function fieldPlacement(
     }
   }
   return { pageIndex: 0, rect };
+}
+
+/** The request with `anchor` set to the first of its anchorCandidates the document has, if any. */
+async function withFoundAnchor(reader: PdfReader, request: AppearanceRequest): Promise<AppearanceRequest> {
+  const candidates = request.anchorCandidates ?? [];
+  if (
+    candidates.length === 0 ||
+    request.anchor !== undefined ||
+    request.rect !== undefined ||
+    request.fieldName !== undefined
+  )
+    return request;
+  const pages = await reader.pageCount();
+  for (const text of candidates) {
+    for (let i = pages - 1; i >= 0; i--)
+      if ((await anchorOnPage(reader, i, text)) !== null) return { ...request, anchor: text };
+  }
+  return request;
 }
 
 /** The page a template goes on when the user names none. */
@@ -505,12 +529,13 @@ async function imageFor(
 
 /** Draws the appearance for signPdf: every check again, on the reader signPdf holds. */
 export async function createAppearance(
-  request: AppearanceRequest,
+  asked: AppearanceRequest,
   ctx: AppearanceContext,
 ): Promise<AppearanceWidget> {
+  const { reader } = ctx;
+  const request = await withFoundAnchor(reader, asked);
   const settings = settingsOf(request);
   const style = templateStyle(request.template, settings);
-  const { reader } = ctx;
   if (request.template === 'seal') {
     await checkSealRule(reader, request);
   }
@@ -591,9 +616,10 @@ export function appearanceFor(
  */
 export async function prepareAppearance(
   input: string,
-  request: AppearanceRequest,
+  asked: AppearanceRequest,
   page?: number,
 ): Promise<PreparedAppearance> {
+  let request = asked;
   const settings = settingsOf(request);
   const style = templateStyle(request.template, settings);
   const warnings: AppearanceWarning[] = [];
@@ -607,6 +633,7 @@ export async function prepareAppearance(
   if (style.lines.length > 0) await loadAppearanceFont(settings.font);
   const reader = await PdfReader.open(input);
   try {
+    request = await withFoundAnchor(reader, request);
     let pageIndex: number;
     if (request.fieldName !== undefined)
       pageIndex = (await fieldPlacement(reader, request.fieldName)).pageIndex;
@@ -638,14 +665,15 @@ export async function prepareAppearance(
  */
 export async function placeAppearance(
   input: string,
-  request: AppearanceRequest,
+  asked: AppearanceRequest,
   page?: number,
 ): Promise<{ readonly page: number; readonly rect: DisplayRect }> {
-  const settings = settingsOf(request);
-  const style = templateStyle(request.template, settings);
-  const image = request.image !== undefined ? await readSignatureImage(request.image) : null;
+  const settings = settingsOf(asked);
+  const style = templateStyle(asked.template, settings);
+  const image = asked.image !== undefined ? await readSignatureImage(asked.image) : null;
   const reader = await PdfReader.open(input);
   try {
+    const request = await withFoundAnchor(reader, asked);
     let pageIndex: number;
     if (request.fieldName !== undefined)
       pageIndex = (await fieldPlacement(reader, request.fieldName)).pageIndex;

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   appearanceFor,
   importSignatureImage,
+  placeAppearance,
   prepareAppearance,
   signedWidgets,
   type AppearanceRequest,
@@ -164,6 +165,27 @@ describe('anchor text: the box goes right below it', () => {
       await expectPdfsigValid(output, 1);
     });
   }
+
+  it('anchorCandidates: the first text the document has places the box; none found, the usual place', async () => {
+    const input = assets.pdf('portrait.pdf');
+    const anchored = await placeAppearance(input, { template: 'personal', anchor: 'CHỦ TỊCH' });
+    const candidates = ['KHÔNG CÓ DÒNG NÀY', 'CHỦ TỊCH', 'GIÁM ĐỐC'];
+    expect(await placeAppearance(input, { template: 'personal', anchorCandidates: candidates })).toEqual(
+      anchored,
+    );
+    const usual = await placeAppearance(input, { template: 'personal' });
+    expect(usual).not.toEqual(anchored);
+    expect(
+      await placeAppearance(input, { template: 'personal', anchorCandidates: ['KHÔNG CÓ DÒNG NÀY'] }),
+    ).toEqual(usual);
+    // Signing with the candidates draws the box where the anchor would (the widget's rectangle).
+    const byAnchor = await sign(input, chairman, { template: 'personal', anchor: 'CHỦ TỊCH' });
+    const byCandidates = await sign(input, chairman, { template: 'personal', anchorCandidates: candidates });
+    expect(byCandidates.page).toBe(byAnchor.page);
+    expect(await widgetRect(byCandidates.output, byCandidates.result.fieldName)).toEqual(
+      await widgetRect(byAnchor.output, byAnchor.result.fieldName),
+    );
+  });
 
   it('finds the anchor on the last page that has it', async () => {
     const { page } = await sign(assets.pdf('three-pages.pdf'), chairman, {
@@ -546,6 +568,18 @@ async function imageBoxOnDisplay(
 }
 
 /** Width and height of a field's widget, as displayed (rounded to 0.01 pt). */
+/** A signature widget's /Rect, rounded to hundredths of a point. */
+async function widgetRect(file: string, fieldName: string): Promise<number[]> {
+  const reader = await PdfReader.open(file);
+  try {
+    const field = await reader.findField(fieldName);
+    const rect = await reader.resolve(field.widgets[0]!.dict.get('Rect') ?? null);
+    return (rect as PdfArray).items.map((v) => Math.round((v as PdfNumber).value * 100) / 100);
+  } finally {
+    await reader.close();
+  }
+}
+
 async function widgetSize(file: string, fieldName: string): Promise<[number, number]> {
   const reader = await PdfReader.open(file);
   try {
