@@ -153,6 +153,23 @@ export function signingRequestsModule(router: Router, options: SigningRequestsOp
     return request;
   };
 
+  /** A request the caller may read: an officer, or a certificate in its chain (else the refusal). */
+  const readable = (
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    id: string | undefined,
+  ): SigningRequest | undefined => {
+    const who = caller(req, res);
+    if (!who) return undefined;
+    const request = find(res, id);
+    if (!request) return undefined;
+    if (who.kind === 'certificate' && !request.chain.some((s) => s.certificates.includes(who.sha256))) {
+      fail(res, 403, 'INBOX_NOT_ASSIGNEE', 'Không phải người được giao / not an assignee of this request');
+      return undefined;
+    }
+    return request;
+  };
+
   // --- the officer submits ---------------------------------------------------------------------
   router.add('POST', '/signing-requests', async (req, res) => {
     const who = caller(req, res);
@@ -304,26 +321,14 @@ export function signingRequestsModule(router: Router, options: SigningRequestsOp
   });
 
   router.add('GET', '/signing-requests/:id', (req, res, params) => {
-    const who = caller(req, res);
-    if (!who) return;
-    const request = find(res, params['id']);
+    const request = readable(req, res, params['id']);
     if (!request) return;
-    if (who.kind === 'certificate' && !request.chain.some((s) => s.certificates.includes(who.sha256))) {
-      fail(res, 403, 'INBOX_NOT_ASSIGNEE', 'Không phải người được giao / not an assignee of this request');
-      return;
-    }
     sendJson(res, 200, requestView(request, book));
   });
 
   router.add('GET', '/signing-requests/:id/document', (req, res, params) => {
-    const who = caller(req, res);
-    if (!who) return;
-    const request = find(res, params['id']);
+    const request = readable(req, res, params['id']);
     if (!request) return;
-    if (who.kind === 'certificate' && !request.chain.some((s) => s.certificates.includes(who.sha256))) {
-      fail(res, 403, 'INBOX_NOT_ASSIGNEE', 'Không phải người được giao / not an assignee of this request');
-      return;
-    }
     const data = store.readDocument(request);
     res.writeHead(200, {
       'Content-Type': 'application/pdf',

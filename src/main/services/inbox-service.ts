@@ -132,7 +132,8 @@ export function inboxHandlers(): Handlers<Channel> {
    * the user opened the inbox, so what waits is tried now rather than at its backoff time.
    */
   async function listView(desk: Desk, signal: AbortSignal, force = false): Promise<InboxListView> {
-    if (desk.outbox.list().some((e) => e.state === 'queued')) {
+    const queued = (): number => desk.outbox.list().filter((e) => e.state === 'queued').length;
+    if (queued() > 0) {
       await flushInboxOutbox(desk.client, desk.outbox, { signal, force }).catch((err: unknown) => {
         // The server still away: the list below says offline; the files stay kept.
         if (!(err instanceof KysoError && err.code === 'INBOX_UNREACHABLE')) throw err;
@@ -144,7 +145,8 @@ export function inboxHandlers(): Handlers<Channel> {
       items: listing.items.filter((i) => i.state === 'pending').map((i) => itemView(i, now)),
       fetchedAt: listing.fetchedAt,
       offline: listing.offline,
-      waitingDelivery: desk.outbox.list().filter((e) => e.state === 'queued').length,
+      // Read again: the flush above may have delivered some.
+      waitingDelivery: queued(),
     };
   }
 

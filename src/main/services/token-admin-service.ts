@@ -46,9 +46,10 @@ export function tokenAdminHandlers(options: { home?: string } = {}): Handlers<Ch
     },
     'tokens.libraries.add': async (request) => {
       const file = path.resolve(request.path);
-      const current = await libraries();
+      const effective = await loadEffectiveSettings(options.home);
       // Checked before the probe, so a locked list loads nothing.
-      (await loadEffectiveSettings(options.home)).assertUnlocked('pkcs11.modules');
+      effective.assertUnlocked('pkcs11.modules');
+      const current = effective.settings.pkcs11.modules;
       const probe = await probeModule(file, { useCache: false });
       if (probe.outcome !== 'ok') throw probeFailure(probe);
       if (!current.includes(file)) await setUserSetting('pkcs11.modules', [...current, file], home);

@@ -2,13 +2,14 @@
 // output folder, with a pause that can be resumed — also after the app was closed or crashed, from
 // the batch's journal — and the results filtered, the output folder opened, the report exported.
 import { useSigningDefaults } from '../../policy/use-signing-defaults.js';
-import { useCallback, useEffect, useReducer, useRef } from 'react';
+import { useEffect, useReducer, useRef } from 'react';
 import type { BatchRunProgress } from '../../../shared/contract/index.js';
 import { isPinError, pinStateOfError } from '../../../shared/contract/index.js';
 import { useApp } from '../../app-context.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { CertificatePicker } from '../sign/CertificatePicker.js';
 import { PinDialog } from '../sign/PinDialog.js';
+import { useTokenList } from '../sign/use-token-list.js';
 import { BatchProgressPanel } from './BatchProgressPanel.js';
 import { BatchResults } from './BatchResults.js';
 import { BatchSources } from './BatchSources.js';
@@ -25,19 +26,16 @@ export function BatchScreen({ active }: { active: boolean }) {
     if (defaults !== null) dispatch({ type: 'defaults', defaults });
   }, [defaults]);
 
-  const loadTokens = useCallback(async () => {
-    const r = await client.call('tokens.list', {});
-    dispatch(r.ok ? { type: 'tokens', modules: r.value.modules } : { type: 'tokensFailed', error: r.error });
-  }, [client]);
+  const loadTokens = useTokenList(active, dispatch);
 
+  // A batch cut short is offered the first time the screen is shown.
   useEffect(() => {
     if (!active || loaded.current) return;
     loaded.current = true;
-    void loadTokens();
     void client.call('batch.unfinished', {}).then((r) => {
       if (r.ok) dispatch({ type: 'unfinished', batch: r.value.batch });
     });
-  }, [active, client, loadTokens]);
+  }, [active, client]);
 
   const run = async (pin: string | null, allowFinalTry: boolean): Promise<void> => {
     const choice = selectedBatchChoice(state);

@@ -11,6 +11,7 @@ import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { formatDateTime } from '../../i18n/format.js';
 import { CertificatePicker } from '../sign/CertificatePicker.js';
 import { PinDialog } from '../sign/PinDialog.js';
+import { useTokenList } from '../sign/use-token-list.js';
 import { DeclineDialog } from './DeclineDialog.js';
 import { InboxItemRow } from './InboxItemRow.js';
 import { InboxPreview } from './InboxPreview.js';
@@ -23,21 +24,11 @@ export function InboxScreen({ active, onCount }: { active: boolean; onCount: (co
   const { client, t, language } = useApp();
   const [state, dispatch] = useReducer(inboxReducer, initialInboxState);
   const choice = selectedInboxChoice(state);
-  const loaded = useRef(false);
   /** Every request seen, for the results of those no longer listed. */
   const seen = useRef(new Map<string, InboxItemView>());
   const known = useRef<ReadonlySet<string> | null>(null);
 
-  const loadTokens = useCallback(async () => {
-    const r = await client.call('tokens.list', {});
-    dispatch(r.ok ? { type: 'tokens', modules: r.value.modules } : { type: 'tokensFailed', error: r.error });
-  }, [client]);
-
-  useEffect(() => {
-    if (!active || loaded.current) return;
-    loaded.current = true;
-    void loadTokens();
-  }, [active, loadTokens]);
+  const loadTokens = useTokenList(active, dispatch);
 
   /** A list from the server: remembered, counted, and new requests announced. */
   const listed = useCallback(
