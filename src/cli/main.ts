@@ -1,6 +1,6 @@
 // `kyso`: the command line over the engine. Each command parses its own options; failures become
 // one line on standard error with a stable code and a non-zero exit code.
-import { errorLine, EXIT, exitCodeFor, langFrom, usageError } from './cli-io.js';
+import { endQuietlyWhenOutputCloses, errorLine, EXIT, exitCodeFor, langFrom, usageError } from './cli-io.js';
 import type { Lang } from '../shared/messages.js';
 import { applyPolicyToOptions } from './policy-options.js';
 
@@ -141,6 +141,7 @@ export async function main(argv: string[]): Promise<number> {
   let lang: Lang = 'vi';
   try {
     lang = langFrom(peekLang(argv));
+    endQuietlyWhenOutputCloses(lang);
     const [name, ...rest] = argv;
     if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
       process.stdout.write(HELP);

@@ -2,6 +2,7 @@
 // give 95 valid lines and 5 explained ones, exit 1, and with --json a JSON Lines stream that
 // parses line by line; a broken file is reported in its line and the run goes on. Also: files on
 // the command line, --recursive, a report folder, usage errors.
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openP12 } from '../../src/signing/identity/index.js';
 import { signPdf } from '../../src/signing/sign/sign-pdf.js';
 import { pkiFile } from '../support/fixtures.js';
-import { runKyso, type CliResult } from '../support/run-cli.js';
+import { KYSO_BIN, runKyso, type CliResult } from '../support/run-cli.js';
 import { flipByte, shadowReadyPdf } from '../signing/verify/sample-documents.js';
 import { buildXrefTricks } from '../signing/verify/xref-trick-samples.js';
 
@@ -122,6 +123,24 @@ describe('kyso verify --in DIR', () => {
     ]);
     expect(readdirSync(reports).sort()).toEqual(['doc-001.html', 'doc-050.html']);
     expect(readFileSync(path.join(reports, 'doc-050.html'), 'utf8')).toContain('<html');
+  });
+
+  it('a reader that stops after the first line (| head -1): the run ends quietly, exit 141', async () => {
+    const child = spawn(process.execPath, [KYSO_BIN, 'verify', '--in', folder, ...TRUST()], {
+      env: { ...process.env, KYSO_HOME: home, KYSO_LANG: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    // The first chunk holds the first verdict; then the reader goes away, as head does.
+    const first = await new Promise<string>((resolve) =>
+      child.stdout.once('data', (d: Buffer) => resolve(String(d))),
+    );
+    child.stdout.destroy();
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(first).toMatch(/^(HỢP LỆ|LỖI|KHÔNG HỢP LỆ) {2}/);
+    expect(code).toBe(141);
+    expect(stderr).toBe(''); // no EPIPE stack trace
   });
 
   it('usage errors exit 2 with one line', async () => {

@@ -3,6 +3,7 @@
 import { promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { KysoError } from '../../shared/errors.js';
+import { documentOpenError } from './document-file.js';
 
 export interface ByteSourceStats {
   /** Bytes actually read from the file (cache hits are not counted). */
@@ -126,7 +127,7 @@ export async function fileByteSource(path: string, options: ByteSourceOptions = 
   try {
     handle = await fsp.open(path, 'r');
   } catch (err) {
-    throw openError(path, err);
+    throw documentOpenError(path, err);
   }
   let size: number;
   try {
@@ -135,7 +136,7 @@ export async function fileByteSource(path: string, options: ByteSourceOptions = 
     size = st.size;
   } catch (err) {
     await handle.close().catch(() => undefined);
-    throw openError(path, err);
+    throw documentOpenError(path, err);
   }
   const raw: RawRead = async (offset, length) => {
     const buf = Buffer.allocUnsafe(length);
@@ -155,20 +156,6 @@ export async function fileByteSource(path: string, options: ByteSourceOptions = 
     return done === length ? buf : buf.subarray(0, done);
   };
   return new CachedByteSource(prefixSize(size, options), raw, () => handle.close(), options);
-}
-
-function openError(path: string, err: unknown): KysoError {
-  const code = (err as { code?: unknown } | null)?.code;
-  if (code === 'ENOENT' || code === 'ENOTDIR') {
-    return new KysoError('INPUT_NOT_FOUND', 'The PDF file does not exist.', {
-      details: { path },
-      cause: err,
-    });
-  }
-  return new KysoError('INPUT_UNREADABLE', 'The PDF file could not be opened for reading.', {
-    details: { path },
-    cause: err,
-  });
 }
 
 export function openByteSource(

@@ -25,6 +25,8 @@ export type { PdfPage, PdfRect } from './page-tree.js';
 export type { PdfField, PdfWidget } from './form-fields.js';
 export type { Revision, XrefEntry, XrefKind } from './xref.js';
 export { XrefAudit } from './xref-audit.js';
+export { IN_MEMORY_LIMIT, openDocumentFile } from './document-file.js';
+export type { DocumentFile, PositionalFile } from './document-file.js';
 export type { AuditedSection, ObjectDefinition, ObjectHeader } from './xref-audit.js';
 export type { DecodeResult } from './stream-decoder.js';
 export type { ByteSourceStats } from './byte-source.js';

@@ -57,8 +57,11 @@ export class XrefAudit {
     return this.src.size;
   }
 
-  /** Reads the chain of `path` (or its first `length` bytes); PDF_TRUNCATED when there is no startxref. */
-  static async open(path: string, options: { length?: number } = {}): Promise<XrefAudit> {
+  /**
+   * Reads the chain of the file at `path`, or of bytes already read, or of its first `length` bytes;
+   * PDF_TRUNCATED when there is no startxref.
+   */
+  static async open(path: string | Buffer, options: { length?: number } = {}): Promise<XrefAudit> {
     const src = await openByteSource(path, options.length !== undefined ? { length: options.length } : {});
     try {
       const head = await src.read(0, 1024);

@@ -2,7 +2,7 @@
 // signature forgery and signature wrapping attacks of pdf-insecurity.org): exactly two ranges, the
 // first from byte 0, the only gap exactly the hexadecimal /Contents string of this very signature
 // dictionary, and the end of the second range at the end of a revision (`%%EOF`).
-import type { FileHandle } from 'node:fs/promises';
+import type { PositionalFile } from '../pdf/index.js';
 
 export type ByteRangeProblem =
   'missing' | 'malformed' | 'not-from-start' | 'outside-file' | 'gap-not-contents' | 'not-revision-end';
@@ -22,10 +22,10 @@ export interface ByteRangeInput {
   readonly fileSize: number;
   /** Offset of the indirect object that holds the signature dictionary, when known. */
   readonly objectOffset: number | undefined;
-  readonly file: FileHandle;
+  readonly file: PositionalFile;
 }
 
-async function read(file: FileHandle, offset: number, length: number): Promise<Buffer> {
+async function read(file: PositionalFile, offset: number, length: number): Promise<Buffer> {
   const buf = Buffer.alloc(Math.max(0, length));
   const { bytesRead } = await file.read(buf, 0, buf.length, offset);
   return buf.subarray(0, bytesRead);

@@ -32,7 +32,8 @@ export interface CrossReferenceFindings {
 }
 
 export interface CrossReferenceAuditRequest {
-  readonly input: string;
+  /** The file's path, or its bytes when read whole. */
+  readonly input: string | Buffer;
   /** Revision ends, ascending; the last one the final revision. */
   readonly boundaries: readonly number[];
   /** The reader of revision `n` (for object stream indexes). */
@@ -255,7 +256,7 @@ const MAX_PER_TRICK = 3;
  * cut out of the chain would not even be found.
  */
 export async function skippedRevisionEnds(
-  input: string,
+  input: string | Buffer,
   revisions: ReadonlyArray<{ readonly endOffset: number; readonly xrefOffset: number }>,
 ): Promise<number[]> {
   if (revisions.length < 2) return [];

@@ -14,13 +14,13 @@ export class RevisionViews {
   private readonly views = new Map<number, Promise<ViewResult>>();
 
   /**
-   * @param input the file
+   * @param input the file's path, or its bytes when read whole
    * @param size its size
    * @param boundaries revision ends (ascending, the last one the final revision)
    * @param final the reader of the whole file, used as the last revision's view
    */
   constructor(
-    private readonly input: string,
+    private readonly input: string | Buffer,
     readonly size: number,
     readonly boundaries: readonly number[],
     private readonly final: PdfReader,

@@ -3,7 +3,7 @@
 // path to a trusted root, validity at the signing time (timestamped, else claimed), key usage,
 // revocation, the signature timestamp and the algorithms. Returns the checks; never throws for a
 // bad signature (only for unreadable input or cancellation).
-import type { FileHandle } from 'node:fs/promises';
+import type { PositionalFile } from '../pdf/index.js';
 import { checkByteRange, type ByteRangeCheck } from './byte-range-check.js';
 import { CertificatePool, displayName, type PoolCertificate } from './certificate-pool.js';
 import { buildCertificatePath, checkCertificatePath, type PathProblem } from './certificate-path.js';
@@ -43,7 +43,7 @@ import {
 } from './verification-report.js';
 
 export interface ValidationContext {
-  readonly file: FileHandle;
+  readonly file: PositionalFile;
   readonly fileSize: number;
   readonly trust: TrustStore;
   /** Certificates from the document's DSS. */

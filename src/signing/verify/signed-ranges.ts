@@ -1,7 +1,7 @@
 // Reads the signed byte ranges of a document from the file in fixed-size chunks, so that hashing a
 // 500 MB scan keeps one 1 MiB buffer in memory; several digests are computed in one pass.
 import { createHash, type Hash } from 'node:crypto';
-import type { FileHandle } from 'node:fs/promises';
+import type { PositionalFile } from '../pdf/index.js';
 import { KysoError } from '../../shared/errors.js';
 import type { HashName } from './signature-algorithms.js';
 
@@ -11,11 +11,12 @@ export type SignedRanges = ReadonlyArray<readonly [offset: number, length: numbe
 
 /** Calls `onChunk` with the bytes of each range in order; PDF_TRUNCATED if the file ends early. */
 export async function feedRanges(
-  file: FileHandle,
+  file: PositionalFile,
   ranges: SignedRanges,
   onChunk: (chunk: Uint8Array) => void,
   signal?: AbortSignal,
 ): Promise<void> {
+  if (file.bytes !== undefined) return feedBytes(file.bytes, ranges, onChunk, signal);
   const buf = Buffer.allocUnsafe(CHUNK);
   for (const [offset, length] of ranges) {
     let done = 0;
@@ -30,9 +31,27 @@ export async function feedRanges(
   }
 }
 
+/** feedRanges over a document held in memory: views of its bytes, no buffer and no copies. */
+function feedBytes(
+  bytes: Buffer,
+  ranges: SignedRanges,
+  onChunk: (chunk: Uint8Array) => void,
+  signal: AbortSignal | undefined,
+): void {
+  for (const [offset, length] of ranges) {
+    if (offset + length > bytes.length) {
+      throw new KysoError('PDF_TRUNCATED', 'The file ended inside a signed range.');
+    }
+    for (let done = 0; done < length; done += CHUNK) {
+      if (signal?.aborted) throw new KysoError('CANCELLED', 'Verification was cancelled.');
+      onChunk(bytes.subarray(offset + done, offset + Math.min(length, done + CHUNK)));
+    }
+  }
+}
+
 /** The digests of the concatenated ranges, one per requested hash, in one pass over the file. */
 export async function digestRanges(
-  file: FileHandle,
+  file: PositionalFile,
   ranges: SignedRanges,
   hashes: readonly HashName[],
   signal?: AbortSignal,

@@ -4,9 +4,8 @@
 // (modification-analysis.ts) and returns a report. Invalid signatures are data in the report;
 // only unreadable input throws (PDF_NOT_PDF, PDF_TRUNCATED, PDF_ENCRYPTED, INPUT_NOT_FOUND, …).
 import { createHash } from 'node:crypto';
-import { open, type FileHandle } from 'node:fs/promises';
 import { KysoError, isKysoError } from '../../shared/errors.js';
-import { PdfReader } from '../pdf/index.js';
+import { openDocumentFile, PdfReader, type PositionalFile } from '../pdf/index.js';
 import { loadSettings } from '../settings.js';
 import {
   RevocationClient,
@@ -70,7 +69,7 @@ export interface VerifyPdfRequest {
  * A table can look sound at open and still point at the wrong bytes for the objects a signature
  * needs, so the form and the page tree are read once before the reader is trusted.
  */
-async function openFinal(input: string): Promise<{ reader: PdfReader; repaired: boolean }> {
+async function openFinal(input: string | Buffer): Promise<{ reader: PdfReader; repaired: boolean }> {
   let reader: PdfReader | undefined;
   try {
     reader = await PdfReader.open(input);
@@ -116,8 +115,17 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
 export async function verifyPdf(request: VerifyPdfRequest): Promise<VerificationReport> {
   const texts = verificationTexts(request.lang ?? 'vi');
   const validationTime = request.at ?? new Date();
-  const { reader: final, repaired } = await openFinal(request.input);
-  let file: FileHandle | undefined;
+  // Opened once: every reader below works on the same bytes (see document-file.ts).
+  const document = await openDocumentFile(request.input);
+  const file = document.file;
+  let opened: Awaited<ReturnType<typeof openFinal>>;
+  try {
+    opened = await openFinal(document.source);
+  } catch (err) {
+    await file.close().catch(() => undefined);
+    throw err;
+  }
+  const { reader: final, repaired } = opened;
   let views: RevisionViews | undefined;
   try {
     if (final.isEncrypted) {
@@ -129,7 +137,6 @@ export async function verifyPdf(request: VerifyPdfRequest): Promise<Verification
         },
       );
     }
-    file = await open(request.input, 'r');
     const warnings: string[] = [];
     if (repaired) warnings.push(texts.repairedStructure());
     if (request.trust.anchors.length === 0) warnings.push(texts.noTrustAnchors());
@@ -151,10 +158,11 @@ export async function verifyPdf(request: VerifyPdfRequest): Promise<Verification
       const known = final.revisions.some((r) => r.endOffset === end || r.eofMarkerEnd === end);
       if (!known && end > 0 && end <= final.size && (await endsWithEof(file, end))) ends.add(end);
     }
-    if (!repaired) for (const end of await skippedRevisionEnds(request.input, final.revisions)) ends.add(end);
+    if (!repaired)
+      for (const end of await skippedRevisionEnds(document.source, final.revisions)) ends.add(end);
     const boundaries = [...ends].sort((a, b) => a - b);
     if (boundaries.length === 0) boundaries.push(final.size);
-    views = new RevisionViews(request.input, final.size, boundaries, final);
+    views = new RevisionViews(document.source, final.size, boundaries, final);
 
     // Signatures of earlier revisions that the final document no longer shows are verified too:
     // removing a signature is a change the analysis must name.
@@ -198,7 +206,7 @@ export async function verifyPdf(request: VerifyPdfRequest): Promise<Verification
     // What a viewer resolves through each later revision's own cross-reference (offsets, object
     // stream indexes, generations, /Prev), which the object comparison above cannot see.
     const tricks = await auditCrossReferences({
-      input: request.input,
+      input: document.source,
       boundaries: views.boundaries,
       view: (n) => views!.view(n),
       finalRepaired: repaired,
@@ -377,7 +385,7 @@ export async function verifyPdf(request: VerifyPdfRequest): Promise<Verification
     };
   } finally {
     await views?.close();
-    await file?.close().catch(() => undefined);
+    await file.close().catch(() => undefined);
     await final.close().catch(() => undefined);
   }
 }
@@ -470,7 +478,7 @@ async function analyseUpdates(
   return { facts, unanalysed, warnings };
 }
 
-async function endsWithEof(file: FileHandle, end: number): Promise<boolean> {
+async function endsWithEof(file: PositionalFile, end: number): Promise<boolean> {
   const length = Math.min(16, end);
   const buf = Buffer.alloc(length);
   await file.read(buf, 0, length, end - length);
@@ -478,7 +486,7 @@ async function endsWithEof(file: FileHandle, end: number): Promise<boolean> {
 }
 
 /** Non-blank bytes after the last revision's end: what a repairing viewer might still read. */
-async function trailingData(file: FileHandle, final: PdfReader): Promise<number | null> {
+async function trailingData(file: PositionalFile, final: PdfReader): Promise<number | null> {
   const end = final.revisions.at(-1)?.endOffset ?? final.size;
   if (end >= final.size) return null;
   const length = Math.min(final.size - end, 1 << 20);

@@ -1,0 +1,104 @@
+// A document opened once for all the readers that look at it. A verifier reads the same file many
+// times over (the final revision, every earlier revision's view, the cross-reference audit, the
+// signed ranges, the /Contents gaps); for an everyday document, each of those opening, statting and
+// reading the file again through the thread pool cost more than all the parsing. So a document up
+// to IN_MEMORY_LIMIT is read whole, once, and every reader works on those bytes (which are also one
+// consistent snapshot of the file); a larger one (a scanned dossier) is read in place as before, so
+// memory never grows with the file.
+import { promises as fsp } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
+import { KysoError } from '../../shared/errors.js';
+
+/** The reads a verifier makes at given offsets: FileHandle's, or the same over bytes in memory. */
+export interface PositionalFile {
+  read(buffer: Buffer, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;
+  /** The whole document, when it is held in memory: readers may then take views instead of copies. */
+  readonly bytes?: Buffer;
+  close(): Promise<void>;
+}
+
+export interface DocumentFile {
+  /** What PdfReader.open and XrefAudit.open take: the bytes when in memory, else the path. */
+  readonly source: string | Buffer;
+  readonly size: number;
+  readonly file: PositionalFile;
+}
+
+/** Documents up to this size are read whole (a one-page decision is ~30 KB, a signed scan ~5 MB). */
+export const IN_MEMORY_LIMIT = 32 * 1024 * 1024;
+
+class BytesFile implements PositionalFile {
+  constructor(readonly bytes: Buffer) {}
+
+  read(buffer: Buffer, offset: number, length: number, position: number): Promise<{ bytesRead: number }> {
+    const start = Math.min(Math.max(0, position), this.bytes.length);
+    const end = Math.min(this.bytes.length, start + Math.max(0, length));
+    const bytesRead = this.bytes.copy(buffer, offset, start, end);
+    return Promise.resolve({ bytesRead });
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+/** INPUT_NOT_FOUND for a path that does not exist, INPUT_UNREADABLE for anything else. */
+export function documentOpenError(path: string, err: unknown): KysoError {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') {
+    return new KysoError('INPUT_NOT_FOUND', 'The PDF file does not exist.', {
+      details: { path },
+      cause: err,
+    });
+  }
+  return new KysoError('INPUT_UNREADABLE', 'The PDF file could not be opened for reading.', {
+    details: { path },
+    cause: err,
+  });
+}
+
+/**
+ * Opens `path` for reading: whole into memory up to `inMemoryLimit` bytes, else a file handle kept
+ * open until `file.close()`. INPUT_NOT_FOUND / INPUT_UNREADABLE (a folder, say) when it cannot be.
+ */
+export async function openDocumentFile(
+  path: string,
+  options: { inMemoryLimit?: number } = {},
+): Promise<DocumentFile> {
+  let handle: FileHandle;
+  try {
+    handle = await fsp.open(path, 'r');
+  } catch (err) {
+    throw documentOpenError(path, err);
+  }
+  let size: number;
+  try {
+    const st = await handle.stat();
+    if (!st.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'EISDIR' });
+    size = st.size;
+  } catch (err) {
+    await handle.close().catch(() => undefined);
+    throw documentOpenError(path, err);
+  }
+  if (size > (options.inMemoryLimit ?? IN_MEMORY_LIMIT)) return { source: path, size, file: handle };
+  try {
+    // One read of the size fstat gave: a file growing meanwhile is read as it was at the fstat (the
+    // bytes past it belong to no revision the checks look at); one that shrank is read short.
+    const bytes = Buffer.allocUnsafe(size);
+    let done = 0;
+    while (done < size) {
+      const { bytesRead } = await handle.read(bytes, done, size - done, done);
+      if (bytesRead === 0) break;
+      done += bytesRead;
+    }
+    const whole = done === size ? bytes : bytes.subarray(0, done);
+    return { source: whole, size: whole.length, file: new BytesFile(whole) };
+  } catch (err) {
+    throw new KysoError('INPUT_UNREADABLE', 'The PDF file could not be read.', {
+      details: { path },
+      cause: err,
+    });
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+}
