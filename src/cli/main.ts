@@ -74,6 +74,24 @@ Environment:
 
 export type Command = (argv: string[], lang: Lang) => Promise<number>;
 
+function isCommandName(name: string): name is (typeof COMMAND_NAMES)[number] {
+  return (COMMAND_NAMES as readonly string[]).includes(name);
+}
+
+/** One command's usage lines out of HELP (the title, its `kyso NAME` lines, the environment). */
+export function commandHelp(name: (typeof COMMAND_NAMES)[number]): string {
+  const [head = '', rest = ''] = HELP.split('\nUsage:\n');
+  const [usage = '', environment = ''] = rest.split('\nEnvironment:\n');
+  const lines: string[] = [];
+  let mine = false;
+  for (const line of usage.split('\n')) {
+    // A command's entry is its `  kyso NAME …` lines and the more indented lines under them.
+    if (line.startsWith('  kyso ')) mine = line.startsWith(`  kyso ${name} `) || line === `  kyso ${name}`;
+    if (mine && line !== '') lines.push(line);
+  }
+  return `${head}\nUsage:\n${lines.join('\n')}\n\nEnvironment:\n${environment}`;
+}
+
 /**
  * Set by the bundler (scripts/bundle-cli.mjs) in the per-command bundles: dist/kyso-sign.cjs is
  * built with the value 'sign', the conditions below fold to constants, and the other commands'
@@ -149,6 +167,13 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (name === '--version' || name === '-v') {
       process.stdout.write('kyso 0.1.0\n');
+      return EXIT.OK;
+    }
+    // `kyso verify --help`: that command's lines of the usage (before `--`, after which a word is a
+    // file name, not an option).
+    const options = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
+    if ((options.includes('--help') || options.includes('-h')) && isCommandName(name)) {
+      process.stdout.write(commandHelp(name));
       return EXIT.OK;
     }
     const command = await loadCommand(name);
