@@ -175,6 +175,9 @@ function checkOptions(
     trust,
     online: values.online === true,
     requireRevocation: values['require-revocation'] === true,
+    // A command-line run has no window to keep responsive: blocking reads of each document are
+    // faster than round trips through the thread pool.
+    blockingReads: true,
     lang,
     signal,
     ...(at ? { at } : {}),

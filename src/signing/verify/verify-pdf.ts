@@ -58,6 +58,11 @@ export interface VerifyPdfRequest {
   /** Unknown revocation status makes a signature indeterminate instead of a warning. */
   readonly requireRevocation?: boolean;
   /**
+   * Read the document with blocking calls when it fits in memory (see openDocumentFile): for a
+   * command-line run; never in a process that draws a window.
+   */
+  readonly blockingReads?: boolean;
+  /**
    * How --online fetches OCSP/CRL (or a client shared with other work). Default: the settings'
    * proxy, cache and retries (revocationOptionsFromSettings).
    */
@@ -116,7 +121,7 @@ export async function verifyPdf(request: VerifyPdfRequest): Promise<Verification
   const texts = verificationTexts(request.lang ?? 'vi');
   const validationTime = request.at ?? new Date();
   // Opened once: every reader below works on the same bytes (see document-file.ts).
-  const document = await openDocumentFile(request.input);
+  const document = await openDocumentFile(request.input, { blocking: request.blockingReads === true });
   const file = document.file;
   let opened: Awaited<ReturnType<typeof openFinal>>;
   try {

@@ -78,7 +78,26 @@ describe('openDocumentFile', () => {
     await doc.file.close();
   });
 
+  it('blocking reads give the same bytes; over the limit they give way to the file handle', async () => {
+    const file = path.join(dir, 'blocking.bin');
+    fs.writeFileSync(file, Buffer.from('%PDF-1.7\nblocking'));
+    const small = await openDocumentFile(file, { blocking: true });
+    expect(small.source).toEqual(fs.readFileSync(file));
+    expect(small.file.bytes).toBe(small.source);
+    await small.file.close();
+    const large = await openDocumentFile(file, { blocking: true, inMemoryLimit: 4 });
+    expect(large.source).toBe(file);
+    expect(large.file.bytes).toBeUndefined();
+    await large.file.close();
+  });
+
   it('a missing file is INPUT_NOT_FOUND, a folder INPUT_UNREADABLE, as for the readers', async () => {
+    for (const blocking of [false, true]) {
+      expect(await codeOf(openDocumentFile(path.join(dir, 'nowhere.pdf'), { blocking }))).toBe(
+        'INPUT_NOT_FOUND',
+      );
+      expect(await codeOf(openDocumentFile(dir, { blocking }))).toBe('INPUT_UNREADABLE');
+    }
     expect(await codeOf(openDocumentFile(path.join(dir, 'nowhere.pdf')))).toBe('INPUT_NOT_FOUND');
     expect(await codeOf(PdfReader.open(path.join(dir, 'nowhere.pdf')))).toBe('INPUT_NOT_FOUND');
     expect(await codeOf(openDocumentFile(dir))).toBe('INPUT_UNREADABLE');
