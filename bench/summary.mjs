@@ -60,10 +60,9 @@ if (v100) {
 }
 const vmem = read('verify-memory.json');
 if (vmem) {
-  const m = vmem.peakKiB;
-  lines.push(
-    `verify peak memory: ${(m['10'] / 1024).toFixed(0)} / ${(m['100'] / 1024).toFixed(0)} / ${(m['400'] / 1024).toFixed(0)} MiB for 10 / 100 / 400 files (target: flat)`,
-  );
+  const counts = Object.keys(vmem.peakKiB).sort((a, b) => Number(a) - Number(b));
+  const mib = counts.map((n) => (vmem.peakKiB[n] / 1024).toFixed(0));
+  lines.push(`verify peak memory: ${mib.join(' / ')} MiB for ${counts.join(' / ')} files (target: flat)`);
 }
 for (const extra of ['verify-summary.txt', 'batch-summary.txt']) {
   const p = path.join(dir, extra);
