@@ -1,9 +1,6 @@
 // Random-access reads from a PDF file (or a Buffer) through a small LRU cache of fixed blocks, so a
 // reader touching a few objects of a 500 MB file keeps only a few blocks in memory.
-import { promises as fsp } from 'node:fs';
-import type { FileHandle } from 'node:fs/promises';
-import { KysoError } from '../../shared/errors.js';
-import { documentOpenError } from './document-file.js';
+import { openRegularFile, readAt } from './document-file.js';
 
 export interface ByteSourceStats {
   /** Bytes actually read from the file (cache hits are not counted). */
@@ -123,38 +120,8 @@ export function bufferByteSource(bytes: Buffer, options: ByteSourceOptions = {})
 
 /** Opens `path` for reading; INPUT_NOT_FOUND / INPUT_UNREADABLE when it cannot be. */
 export async function fileByteSource(path: string, options: ByteSourceOptions = {}): Promise<ByteSource> {
-  let handle: FileHandle;
-  try {
-    handle = await fsp.open(path, 'r');
-  } catch (err) {
-    throw documentOpenError(path, err);
-  }
-  let size: number;
-  try {
-    const st = await handle.stat();
-    if (!st.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'EISDIR' });
-    size = st.size;
-  } catch (err) {
-    await handle.close().catch(() => undefined);
-    throw documentOpenError(path, err);
-  }
-  const raw: RawRead = async (offset, length) => {
-    const buf = Buffer.allocUnsafe(length);
-    let done = 0;
-    try {
-      while (done < length) {
-        const { bytesRead } = await handle.read(buf, done, length - done, offset + done);
-        if (bytesRead === 0) break; // the file shrank under us; the parser sees a short read
-        done += bytesRead;
-      }
-    } catch (err) {
-      throw new KysoError('INPUT_UNREADABLE', 'The PDF file could not be read.', {
-        details: { path },
-        cause: err,
-      });
-    }
-    return done === length ? buf : buf.subarray(0, done);
-  };
+  const { handle, size } = await openRegularFile(path);
+  const raw: RawRead = (offset, length) => readAt(handle, path, Buffer.allocUnsafe(length), offset);
   return new CachedByteSource(prefixSize(size, options), raw, () => handle.close(), options);
 }
 

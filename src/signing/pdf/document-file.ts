@@ -118,40 +118,58 @@ export async function openDocumentFile(
     const whole = readWholeBlocking(path, options.inMemoryLimit ?? IN_MEMORY_LIMIT);
     if (whole !== undefined) return { source: whole, size: whole.length, file: new BytesFile(whole) };
   }
+  const { handle, size } = await openRegularFile(path);
+  if (size > (options.inMemoryLimit ?? IN_MEMORY_LIMIT)) return { source: path, size, file: handle };
+  try {
+    // One read of the size fstat gave: a file growing meanwhile is read as it was at the fstat (the
+    // bytes past it belong to no revision the checks look at); one that shrank is read short.
+    const whole = await readAt(handle, path, Buffer.allocUnsafe(size), 0);
+    return { source: whole, size: whole.length, file: new BytesFile(whole) };
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+}
+
+/** Opens `path` for reading and gives its size; INPUT_NOT_FOUND / INPUT_UNREADABLE (a folder, say). */
+export async function openRegularFile(path: string): Promise<{ handle: FileHandle; size: number }> {
   let handle: FileHandle;
   try {
     handle = await fsp.open(path, 'r');
   } catch (err) {
     throw documentOpenError(path, err);
   }
-  let size: number;
   try {
     const st = await handle.stat();
     if (!st.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'EISDIR' });
-    size = st.size;
+    return { handle, size: st.size };
   } catch (err) {
     await handle.close().catch(() => undefined);
     throw documentOpenError(path, err);
   }
-  if (size > (options.inMemoryLimit ?? IN_MEMORY_LIMIT)) return { source: path, size, file: handle };
+}
+
+/**
+ * Fills `buffer` from `position` of the file, or as much of it as the file still holds (one that
+ * shrank under us is read short, and the parser sees a short read); INPUT_UNREADABLE on a read error.
+ */
+export async function readAt(
+  handle: FileHandle,
+  path: string,
+  buffer: Buffer,
+  position: number,
+): Promise<Buffer> {
+  let done = 0;
   try {
-    // One read of the size fstat gave: a file growing meanwhile is read as it was at the fstat (the
-    // bytes past it belong to no revision the checks look at); one that shrank is read short.
-    const bytes = Buffer.allocUnsafe(size);
-    let done = 0;
-    while (done < size) {
-      const { bytesRead } = await handle.read(bytes, done, size - done, done);
+    while (done < buffer.length) {
+      const { bytesRead } = await handle.read(buffer, done, buffer.length - done, position + done);
       if (bytesRead === 0) break;
       done += bytesRead;
     }
-    const whole = done === size ? bytes : bytes.subarray(0, done);
-    return { source: whole, size: whole.length, file: new BytesFile(whole) };
   } catch (err) {
     throw new KysoError('INPUT_UNREADABLE', 'The PDF file could not be read.', {
       details: { path },
       cause: err,
     });
-  } finally {
-    await handle.close().catch(() => undefined);
   }
+  return done === buffer.length ? buffer : buffer.subarray(0, done);
 }
