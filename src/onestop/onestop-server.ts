@@ -69,7 +69,7 @@ export async function startOnestopServer(options: OnestopServerOptions): Promise
     lifetimeSeconds: options.tokenLifetimeSeconds ?? 300,
   });
   const open = tokens.size === 0 && Object.keys(options.oauthClients ?? {}).length === 0;
-  resultsModule(router, {
+  const results = resultsModule(router, {
     store,
     faults,
     answers,
@@ -119,10 +119,12 @@ export async function startOnestopServer(options: OnestopServerOptions): Promise
       else res.destroy();
     });
   });
-  // `Expect: 100-continue` (the upload client sends it): a request declared too large is refused
-  // before its body is sent. Answering 413 while the body is still on its way makes the server close
-  // the connection under the client's writes, and the client may then see a reset instead of the 413.
+  // `Expect: 100-continue` (the upload client sends it): a request declared too large, or a result
+  // upload without a valid credential, is refused before its body is sent. Answering 413 or 401
+  // while the body is still on its way makes the server close the connection under the client's
+  // writes, and the client may then see a reset instead of the answer.
   server.on('checkContinue', (req, res) => {
+    if (results.answeredBeforeBody(req, res)) return;
     const declared = Number(req.headers['content-length'] ?? NaN);
     if (Number.isFinite(declared) && declared > maxBytes) {
       answers.set('413', (answers.get('413') ?? 0) + 1);

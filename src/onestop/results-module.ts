@@ -32,7 +32,17 @@ function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-export function resultsModule(router: Router, options: ResultsModuleOptions): void {
+export interface ResultsModule {
+  /**
+   * For `Expect: 100-continue`: answers 401 to a result upload without a valid credential before
+   * its body is sent, and says whether it did. Answering while the body is on its way makes the
+   * connection close under the client's writes, and the client may see a broken pipe instead of
+   * the 401.
+   */
+  answeredBeforeBody(req: http.IncomingMessage, res: http.ServerResponse): boolean;
+}
+
+export function resultsModule(router: Router, options: ResultsModuleOptions): ResultsModule {
   const { store, faults, answers } = options;
   let trust: Promise<TrustStore> | undefined;
   const count = (key: string): void => {
@@ -47,6 +57,13 @@ export function resultsModule(router: Router, options: ResultsModuleOptions): vo
     count(String(status));
     sendJson(res, status, body, headers);
   };
+  const unauthorized = (res: http.ServerResponse): void =>
+    answer(
+      res,
+      401,
+      { message: 'Thiếu hoặc sai mã truy cập / missing or wrong credential' },
+      { 'WWW-Authenticate': 'Bearer' },
+    );
   const drop = (req: http.IncomingMessage, key: string): void => {
     count(key);
     req.socket.destroy();
@@ -63,12 +80,7 @@ export function resultsModule(router: Router, options: ResultsModuleOptions): vo
     }
     if (!options.isAuthorized(req.headers.authorization)) {
       req.resume();
-      answer(
-        res,
-        401,
-        { message: 'Thiếu hoặc sai mã truy cập / missing or wrong credential' },
-        { 'WWW-Authenticate': 'Bearer' },
-      );
+      unauthorized(res);
       return;
     }
     const declared = Number(req.headers['content-length'] ?? NaN);
@@ -200,4 +212,13 @@ export function resultsModule(router: Router, options: ResultsModuleOptions): vo
       store.end(key);
     }
   });
+  return {
+    answeredBeforeBody(req, res) {
+      const pathname = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+      if (req.method !== 'POST' || !/^\/dossiers\/[^/]+\/results$/.test(pathname)) return false;
+      if (options.isAuthorized(req.headers.authorization)) return false;
+      unauthorized(res);
+      return true;
+    },
+  };
 }

@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -113,6 +114,38 @@ describe('reference one-stop server', () => {
     expect((await post(docs[1] as string, 'short')).status).toBe(400);
     expect((await post(docs[1] as string, 'key-aaaaaaaa-0005', { dossier: 'HS-1' })).status).toBe(400);
     expect((await fetch(`${server.url}/dossiers/${DOSSIER}/results`)).status).toBe(405);
+  });
+
+  it('with Expect: 100-continue, a wrong credential is refused before the body is sent', async () => {
+    // What the upload client does for a large file: headers first, the body only after "100 Continue".
+    const asked = (token: string): Promise<{ continued: boolean; status: number }> =>
+      new Promise((resolve, reject) => {
+        const req = http.request(`${server.url}/dossiers/${DOSSIER}/results`, {
+          method: 'POST',
+          headers: {
+            Expect: '100-continue',
+            'Content-Length': 10 * 1024 * 1024,
+            'Content-Type': 'multipart/form-data; boundary=x',
+            'Idempotency-Key': 'key-aaaaaaaa-0010',
+            Authorization: `Bearer ${token}`,
+          },
+        });
+        let continued = false;
+        req.on('continue', () => {
+          continued = true;
+          req.destroy(); // the body is not the point here
+          resolve({ continued, status: 100 });
+        });
+        req.on('response', (res) => {
+          res.resume();
+          resolve({ continued, status: res.statusCode ?? 0 });
+        });
+        req.on('error', (error) => (continued ? undefined : reject(error)));
+        req.flushHeaders();
+      });
+    expect(await asked('nope')).toEqual({ continued: false, status: 401 });
+    // The check that can fail: a right credential is told to go on.
+    expect(await asked('dev-token-1234')).toEqual({ continued: true, status: 100 });
   });
 
   it('switches faults through the admin endpoint: every request answered 500 until switched off', async () => {

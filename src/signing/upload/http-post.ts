@@ -165,8 +165,15 @@ export async function postStream(request: PostRequest): Promise<PostResult> {
     req.setTimeout(request.timeoutMs, () =>
       finish({ ok: false, failure: 'timeout', detail: `${request.timeoutMs} ms` }),
     );
-    req.on('error', (error) => finish(failureOf(error)));
+    let answered = false;
+    // A server that answers and closes while the body is still being written (a 401 or 413 decided
+    // from the headers, by a server that ignores `Expect`) breaks the pipe under our writes: its
+    // answer is the outcome, and whether it arrived whole is the response's own business (below).
+    req.on('error', (error) => {
+      if (!answered) finish(failureOf(error));
+    });
     req.on('response', (res) => {
+      answered = true;
       const max = request.maxResponseBytes ?? 64 * 1024;
       const chunks: Buffer[] = [];
       let length = 0;
