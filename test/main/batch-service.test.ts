@@ -135,7 +135,8 @@ describe('batch.run', () => {
   });
 
   it('the engine killed in the middle of a batch: offered after the restart, resumed, nothing signed twice', async () => {
-    const input = folderOf('in-crash', 30);
+    // As for the pause below: enough documents that the kill lands while the batch runs.
+    const input = folderOf('in-crash', 120);
     const outDir = path.join(t.dir, 'out-crash');
     const pid = engine.pid;
     let killed = false;
@@ -148,15 +149,15 @@ describe('batch.run', () => {
     });
     expect(first.ok ? 'ok' : first.error.code).toBe('ENGINE_CRASHED');
     const offered = (await value('batch.unfinished', {})).batch;
-    expect(offered).toMatchObject({ outDir, total: 30, template: 'personal' });
+    expect(offered).toMatchObject({ outDir, total: 120, template: 'personal' });
     expect(offered!.signed).toBeGreaterThanOrEqual(3);
-    expect(offered!.pending).toBe(30 - offered!.signed - offered!.failed);
+    expect(offered!.pending).toBe(120 - offered!.signed - offered!.failed);
 
     const resumed = await value('batch.run', request([input], outDir, { resume: true }));
-    expect(resumed).toMatchObject({ total: 30, signed: 30, failed: 0, pending: 0 });
-    expect(resumed.signedNow).toBe(30 - offered!.signed);
+    expect(resumed).toMatchObject({ total: 120, signed: 120, failed: 0, pending: 0 });
+    expect(resumed.signedNow).toBe(120 - offered!.signed);
     expect(resumed.documents.filter((d) => d.earlier)).toHaveLength(offered!.signed);
-    expect(await expectSignedOnce(outDir)).toHaveLength(30);
+    expect(await expectSignedOnce(outDir)).toHaveLength(120);
     expect((await value('batch.unfinished', {})).batch).toBeNull();
   });
 
