@@ -13,7 +13,7 @@ import {
 } from '../appearance/index.js';
 import type { CertifyLevel, PdfSignOptions, SignatureLevel } from '../sign/sign-pdf.js';
 import type { DigestAlgorithm } from '../cms/index.js';
-import { writeFileAtomic } from './batch-report.js';
+import { writeFileAtomic } from '../atomic-file.js';
 
 export const PROFILE_VERSION = 1;
 
@@ -304,7 +304,8 @@ export async function loadBatchProfile(file: string): Promise<BatchProfile> {
 /** Saves a profile (checked first), whole or not at all. */
 export async function saveBatchProfile(file: string, profile: BatchProfile): Promise<void> {
   const checked = parseBatchProfile(JSON.parse(JSON.stringify(profile)) as unknown, file);
-  await writeFileAtomic(file, `${JSON.stringify(checked, null, 2)}\n`);
+  // Options only, kept where the office keeps its profiles: the usual permissions.
+  await writeFileAtomic(file, `${JSON.stringify(checked, null, 2)}\n`, { mode: 0o666 });
 }
 
 /** What a profile means for the engine: signPdf options, the appearance, the batch's TSA limit. */

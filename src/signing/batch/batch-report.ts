@@ -1,9 +1,8 @@
 // The end-of-batch reports: JSON for programs, CSV for people (opens in Excel: UTF-8 with a byte
 // order mark, RFC 4180 quoting, formula-looking cells neutralised). One row per document: file,
 // status, output, signer, time, error code, message (translated).
-import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { writeFileAtomic } from '../atomic-file.js';
 import { messageFor, type Lang } from '../../shared/messages.js';
 import type { BatchDocumentReport, BatchResult } from './batch-result.js';
 
@@ -82,21 +81,11 @@ export function batchReportCsv(result: BatchResult, lang: Lang): string {
   return `\uFEFF${lines.join('\r\n')}\r\n`;
 }
 
-/** Writes a file whole or not at all (temporary sibling, then rename). */
-export async function writeFileAtomic(file: string, text: string): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
-  try {
-    await writeFile(temp, text, 'utf8');
-    await rename(temp, file);
-  } catch (err) {
-    await rm(temp, { force: true });
-    throw err;
-  }
-}
-
 /** Writes the report as JSON or CSV, chosen by the file's extension (.csv, otherwise JSON). */
 export async function writeBatchReport(result: BatchResult, file: string, lang: Lang): Promise<void> {
   const csv = path.extname(file).toLowerCase() === '.csv';
-  await writeFileAtomic(file, csv ? batchReportCsv(result, lang) : batchReportJson(result, lang));
+  // A report is for people to open and pass on: the usual permissions, not the data folder's.
+  await writeFileAtomic(file, csv ? batchReportCsv(result, lang) : batchReportJson(result, lang), {
+    mode: 0o666,
+  });
 }

@@ -2,11 +2,12 @@
 // the server gave and the documents downloaded, so that `list` and the signing work without a
 // network from what was downloaded. Every file is written under a temporary name, flushed and
 // renamed; a document is used only while its SHA-256 is the one the server announced.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { open, rename, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { KysoError } from '../../shared/errors.js';
+import { writeFileAtomic } from '../atomic-file.js';
 import { kysoHome } from '../home.js';
 import type { InboxListState } from './inbox-client.js';
 import { parseInboxItem, type InboxItem } from './inbox-item.js';
@@ -18,18 +19,6 @@ export interface CachedList {
 }
 
 type DocumentRef = Pick<InboxItem, 'id' | 'version' | 'sha256'>;
-
-export async function writeDurably(file: string, data: Uint8Array | string): Promise<void> {
-  const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
-  const handle = await open(tmp, 'w', 0o600);
-  try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await rename(tmp, file);
-}
 
 /** The folder of one server and certificate under the data folder. */
 export function inboxDir(server: string, assignee: string, home: string = kysoHome()): string {
@@ -79,7 +68,7 @@ export class InboxCache {
   }
 
   async writeList(state: InboxListState, list: CachedList): Promise<void> {
-    await writeDurably(this.#listFile(state), JSON.stringify(list));
+    await writeFileAtomic(this.#listFile(state), JSON.stringify(list));
     if (state !== 'pending') return;
     // Documents of requests no longer waiting here are not needed any more.
     const keep = new Set(list.items.map((i) => this.documentPath(i)));
@@ -117,7 +106,7 @@ export class InboxCache {
 
   async keepDocument(item: DocumentRef, data: Uint8Array): Promise<string> {
     const file = this.documentPath(item);
-    await writeDurably(file, data);
+    await writeFileAtomic(file, data);
     return file;
   }
 

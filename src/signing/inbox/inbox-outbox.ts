@@ -8,9 +8,9 @@ import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { KysoError, type ErrorCode } from '../../shared/errors.js';
+import { writeFileAtomic } from '../atomic-file.js';
 import { retryDelay, type RetryPolicy } from '../upload/retry-backoff.js';
 import { isTransient } from './inbox-answer.js';
-import { writeDurably } from './inbox-cache.js';
 import type { InboxClient } from './inbox-client.js';
 
 export type InboxOutboxState = 'queued' | 'delivered' | 'failed';
@@ -125,8 +125,8 @@ export class InboxOutbox {
       error: null,
       serverState: null,
     };
-    await writeDurably(this.file(entry.key), data);
-    await writeDurably(this.#json(entry.key), JSON.stringify(full, null, 2));
+    await writeFileAtomic(this.file(entry.key), data);
+    await writeFileAtomic(this.#json(entry.key), JSON.stringify(full, null, 2));
     return full;
   }
 
@@ -134,7 +134,7 @@ export class InboxOutbox {
     const entry = this.get(key);
     if (!entry) throw new KysoError('INBOX_NOT_FOUND', `No outbox entry ${key}.`, { details: { id: key } });
     const next = { ...entry, ...patch };
-    await writeDurably(this.#json(key), JSON.stringify(next, null, 2));
+    await writeFileAtomic(this.#json(key), JSON.stringify(next, null, 2));
     return next;
   }
 
